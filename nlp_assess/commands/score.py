@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter
+
+import click
+
+from ..cli import EXIT_OK, EXIT_ROW_ERRORS, EXIT_USAGE
+
+
+@click.command()
+@click.argument("input_path", metavar="INPUT")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Output file (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True,
+              help="Output format.")
+@click.option("--input-format", type=click.Choice(["jsonl", "csv"]), default=None,
+              help="Input format (default: from the file name, else sniffed).")
+def score(input_path, output, fmt, input_format):
+    """Score every record of INPUT (.csv or .jsonl file, or - for stdin).
+
+    Writes one row per input row, in input order, with the rubric's labels and evidence.
+
+    Example: nlp-assess score corpora/sample.csv --format csv -o scored.csv
+    """
+    from ..output import RowWriter
+    from ..records import InputError, read_records
+    from ..scoring import assess_rows
+
+    start = time.monotonic()
+    try:
+        rows = read_records(input_path, fmt=input_format)
+        if output and output != "-":
+            from pathlib import Path
+
+            if input_path != "-" and Path(output).resolve() == Path(input_path).resolve():
+                raise InputError("output file is the input file; refusing to overwrite the input")
+            stream = open(output, "w", encoding="utf-8", newline="")
+        else:
+            stream = sys.stdout
+        counts = Counter()
+        writer = RowWriter(stream, fmt)
+        for row in assess_rows(rows):
+            writer.write(row)
+            counts[row["status"]] += 1
+        if stream is not sys.stdout:
+            stream.close()
+    except InputError as exc:
+        click.echo(f"nlp-assess: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    total = sum(counts.values())
+    click.echo(f"nlp-assess: {total} records, {counts['error']} errors, {time.monotonic() - start:.1f}s", err=True)
+    sys.exit(EXIT_ROW_ERRORS if counts["error"] else EXIT_OK)

@@ -1,0 +1,33 @@
+"""The spaCy pipeline: `spacy.blank("en")` plus rule-based components.
+
+    nla_sentences -> nla_persons -> nla_ages -> nla_demeanour -> nla_voice -> nla_referral
+    -> nla_minimising -> nla_context -> nla_findings
+
+Every component is a registered factory (also exposed as a `spacy_factories` entry point
+in setup.cfg), so a saved pipeline reloads with `spacy.load(path)`.
+"""
+from __future__ import annotations
+
+import spacy
+from spacy.language import Language
+
+from . import ages, context, findings, mentions, sentences  # noqa: F401  (registers the factories)
+from .context import MODIFIERS_KEY
+from .extensions import register_extensions
+from .findings import EVIDENCE_KEY
+from .mentions import MENTIONS_KEY
+
+PIPE_NAMES = ("nla_sentences", "nla_persons", "nla_ages", "nla_demeanour", "nla_voice", "nla_referral",
+              "nla_minimising", "nla_context", "nla_findings")
+
+
+def build_pipeline() -> Language:
+    """A fresh pipeline with the packaged rules."""
+    register_extensions()
+    nlp = spacy.blank("en")
+    for name in PIPE_NAMES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+__all__ = ["build_pipeline", "PIPE_NAMES", "MENTIONS_KEY", "MODIFIERS_KEY", "EVIDENCE_KEY"]

@@ -1,0 +1,15 @@
+"""Doc and Span extensions. Every value stored is plain data (dicts, lists, strings)
+so docs survive `Doc.to_bytes` and `nlp.pipe(n_process=2)`."""
+from spacy.tokens import Doc, Span
+
+
+def register_extensions() -> None:
+    if not Span.has_extension("qualifiers"):
+        # e.g. {"presence": "present", "subject": "child", "temporality": "current", ...}
+        Span.set_extension("qualifiers", default=None)
+    if not Doc.has_extension("findings"):
+        # narrative-level findings of nla_findings (see pipeline/findings.py)
+        Doc.set_extension("findings", default=None)
+    if not Doc.has_extension("headings"):
+        # [[start_char, end_char, value_text], ...] of form headings such as "CHILDREN:"
+        Doc.set_extension("headings", default=None)

@@ -1,0 +1,381 @@
+"""Narrative-level findings from qualified mentions (the last component of the pipe).
+
+Reads `nla_mentions` (with `span._.qualifiers` from nla_context) and writes:
+- `doc._.findings`: a plain dict (child_present, demeanour_recorded, voice,
+  referral_recorded, referral_mentioned, minimising_language, children, evidence);
+- `doc.spans["evidence"]`: the spans that justify it, labelled CHILD_PRESENT,
+  CHILD_ABSENT, DEMEANOUR, VOICE, VOICE_REASON, REFERRAL, MINIMISING, for displaCy.
+
+The steps, in order:
+1. persons: child, adult, officer and pronoun mentions (ages already attached by nla_ages);
+2. presence of each child mention from its qualifiers and from form headings;
+3. attribution: whose is each demeanour, speech, view or reason cue (the nearest person
+   before it in the sentence; pronouns resolved to the first person of matching gender
+   in the sentence or the two before); observed by the officer or reported by someone;
+4. record-level values by the rubric.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Set, Tuple
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..resources import load_json
+from .context import MODIFIERS_KEY
+from .extensions import register_extensions
+from .mentions import MENTIONS_KEY
+
+EVIDENCE_KEY = "evidence"
+QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
+
+
+@dataclass
+class Person:
+    start: int
+    end: int
+    kind: str  # child | adult | unborn | officer | pronoun
+    text: str
+    sent: int
+    gender: Optional[str] = None  # male | female | None
+    plural: bool = False
+    status: str = "present"  # for children: present|unplaced|absent|elsewhere|other_household|other|heading
+    entity: str = ""
+    heading: bool = False
+
+
+class NarrativeFindings:
+    def __init__(self, nlp: Language, name: str = "nla_findings", *, words_file: str = "person_words.json",
+                 sections_file: str = "sections.json"):
+        register_extensions()
+        self.name = name
+        self.words_file = words_file
+        self.sections_file = sections_file
+        words = load_json(words_file)
+        self.male = set(words["male"])
+        self.female = set(words["female"])
+        self.plural = set(words["plural"])
+        self.sharing_verbs = set(words["sharing_verbs"])
+        sections = load_json(sections_file)
+        self.affirmative = set(sections["affirmative_values"])
+        self.negative = set(sections["negative_values"])
+
+    # ------------------------------------------------------------------ persons
+    def _gender(self, text: str) -> Optional[str]:
+        last = text.lower().split()[-1]
+        if last in self.male:
+            return "male"
+        if last in self.female:
+            return "female"
+        return None
+
+    def persons(self, doc: Doc, mentions: List[Span], sent_of: List[int]) -> List[Person]:
+        """Person mentions in text order, one per place (the longest wins)."""
+        kinds = {"CHILD": "child", "ADULT": "adult", "OFFICER": "officer", "PRONOUN": "pronoun"}
+        not_child = [s for s in mentions if s.label_ == "NOT_CHILD" and s.id_ != "our_kid"]
+        raw = [s for s in mentions if s.label_ in kinds
+               and not (s.label_ == "CHILD" and any(n.start <= s.start and s.end <= n.end for n in not_child))]
+        raw.sort(key=lambda x: (x.start, -(x.end - x.start)))
+        persons: List[Person] = []
+        for s in raw:
+            if persons and s.start < persons[-1].end:
+                continue
+            kind = kinds[s.label_]
+            q = s._.qualifiers or {}
+            if kind == "child" and q.get("subject") in ("adult", "unborn"):
+                kind = q["subject"]
+            persons.append(Person(s.start, s.end, kind, s.text, sent_of[s.start], self._gender(s.text),
+                                  s.text.lower().split()[-1] in self.plural))
+        return persons
+
+    # ------------------------------------------------------------------ presence
+    def _heading_value(self, doc: Doc, p: Person) -> Optional[str]:
+        start_char = doc[p.start].idx
+        for hs, he, value in doc._.headings or []:
+            if hs <= start_char < he:
+                words = re.findall(r"[\w/]+", value.lower())
+                first = words[0] if words else ""
+                if first in self.negative or value.lower().strip(" .") in self.negative:
+                    return "absent"
+                if first in self.affirmative:
+                    return "present"
+                return "heading"
+        return None
+
+    def presence(self, doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
+        for p in persons:
+            if p.kind != "child":
+                continue
+            span = mentions_by_pos.get((p.start, p.end))
+            q = (span._.qualifiers if span is not None else None) or {}
+            heading = self._heading_value(doc, p)
+            if heading is not None:
+                p.status, p.heading = heading, True
+            elif q.get("presence") in ("absent", "elsewhere", "other_household"):
+                p.status = q["presence"]
+            elif q.get("temporality") in ("historical", "hypothetical"):
+                p.status = "other"
+            elif q.get("placement") == "unplaced":
+                p.status = "unplaced"
+            else:
+                p.status = "present"
+
+    # ------------------------------------------------------------------ attribution
+    @staticmethod
+    def quote_mask(doc: Doc) -> List[bool]:
+        mask = [False] * len(doc)
+        open_at = None
+        for tok in doc:
+            if tok.text in QUOTE_CHARS or tok.text in ("''", "``"):
+                if open_at is None:
+                    open_at = tok.i
+                else:
+                    if tok.i - open_at <= 80:
+                        for i in range(open_at + 1, tok.i):
+                            mask[i] = True
+                    open_at = None
+        return mask
+
+    def _compatible(self, pron: str, p: Person) -> bool:
+        pron = pron.lower()
+        if p.kind in ("pronoun", "officer"):
+            return False
+        if pron in ("they", "both", "neither"):
+            return p.plural or p.kind == "child"
+        if p.plural:
+            return False
+        want = "male" if pron == "he" else "female" if pron == "she" else None
+        return want is None or p.gender in (None, want)
+
+    def resolve(self, pron: Person, persons: List[Person], sents_before: int = 2) -> Optional[Person]:
+        same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)]
+        if same:
+            return same[-1]
+        for back in range(1, sents_before + 1):
+            cands = [p for p in persons if p.sent == pron.sent - back and self._compatible(pron.text, p)]
+            if cands:
+                return cands[0]
+        return None
+
+    def speaker(self, start: int, sent: int, persons: List[Person], quoted: List[bool]) -> Optional[Person]:
+        """Whose is the cue at token `start`: the nearest person before it in the sentence."""
+        before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]]
+        if before:
+            p = before[-1]
+            if p.kind == "pronoun":
+                return self.resolve(p, persons)
+            return p
+        # no one named in the sentence: the subject carried over from the sentence before
+        for back in (1, 2):
+            cands = [p for p in persons if p.sent == sent - back and p.kind != "officer" and not quoted[p.start]]
+            if cands:
+                p = cands[0]
+                return self.resolve(p, persons) if p.kind == "pronoun" else p
+        return None
+
+    # ------------------------------------------------------------------ main
+    def __call__(self, doc: Doc) -> Doc:
+        sents = list(doc.sents)
+        sent_of = [0] * len(doc)
+        for i, s in enumerate(sents):
+            for t in range(s.start, s.end):
+                sent_of[t] = i
+        mentions = list(doc.spans[MENTIONS_KEY]) if MENTIONS_KEY in doc.spans else []
+        modifiers = list(doc.spans[MODIFIERS_KEY]) if MODIFIERS_KEY in doc.spans else []
+        by_pos = {(s.start, s.end): s for s in mentions if s.label_ in ("CHILD", "ADULT")}
+        persons = self.persons(doc, mentions, sent_of)
+        self.presence(doc, persons, by_pos)
+        quoted = self.quote_mask(doc)
+        observed_at = [m.start for m in modifiers if m.label_ == "OBSERVED"]
+        evidence: List[Tuple[str, int, int]] = []
+
+        def q(span: Span) -> dict:
+            return span._.qualifiers or {}
+
+        def ok_child(p: Optional[Person]) -> bool:
+            return p is not None and p.kind == "child" and p.status in ("present", "unplaced")
+
+        # speech cues and who spoke them
+        speech = [s for s in mentions if s.label_ == "SPEECH" and q(s).get("presence") != "absent" and not quoted[s.start]]
+        speech_by = [(s, self.speaker(s.start, sent_of[s.start], persons, quoted)) for s in speech]
+
+        def reported_by_other(span: Span, own: Optional[Person]) -> bool:
+            """Inside someone else's account: an earlier speech cue in the sentence by another person."""
+            for s, who in speech_by:
+                if sent_of[s.start] == sent_of[span.start] and s.end <= span.start and who is not own:
+                    obs = [o for o in observed_at if s.end <= o < span.start]
+                    if not obs:
+                        return True
+            return False
+
+        # --- demeanour: the officer's own observation of a present child
+        demeanour_children: Set[int] = set()
+        for s in mentions:
+            if s.label_ != "DEMEANOUR" or quoted[s.start]:
+                continue
+            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            if not ok_child(who):
+                continue
+            if q(s).get("source") == "reported" or reported_by_other(s, None):
+                continue
+            evidence.append(("DEMEANOUR", s.start, s.end))
+            demeanour_children.add(who.start)
+
+        # --- voice: the child's own words, views, wishes or feelings
+        voice_children: Set[int] = set()
+        for s, who in speech_by:
+            if q(s).get("source") == "reported" or not ok_child(who):
+                continue
+            if reported_by_other(s, who):
+                continue
+            evidence.append(("VOICE", s.start, self._clause_end(doc, s, quoted)))
+            voice_children.add(who.start)
+        for s in mentions:
+            if s.label_ != "VIEWS" or quoted[s.start]:
+                continue
+            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who):
+                continue
+            evidence.append(("VOICE", s.start, self._clause_end(doc, s, quoted)))
+            voice_children.add(who.start)
+
+        # --- reasons the child was not spoken to
+        reasons: List[Tuple[Span, Person]] = []
+        for s in mentions:
+            if s.label_ != "NO_VOICE_REASON":
+                continue
+            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            if not ok_child(who):
+                kids = [p for p in persons if p.sent == sent_of[s.start] and ok_child(p)]
+                if not kids:
+                    continue
+                who = kids[0]
+            reasons.append((s, who))
+            evidence.append(("VOICE_REASON", s.start, s.end))
+
+        # --- presence
+        present = [p for p in persons if p.kind == "child" and p.status == "present"]
+        absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
+        implied = [p for p in persons if p.start in demeanour_children | voice_children]
+        if present or implied:
+            child_present = "yes"
+        elif absent:
+            child_present = "no"
+        else:
+            child_present = "not_recorded"
+        for p in present + implied:
+            evidence.append(("CHILD_PRESENT", p.start, p.end))
+        if child_present != "yes":
+            for p in absent:
+                evidence.append(("CHILD_ABSENT", p.start, p.end))
+
+        # --- voice value: recorded, or a reason that covers every present child
+        if voice_children:
+            voice = "recorded"
+        elif reasons and self._reasons_cover(present + implied, [w for _, w in reasons]):
+            voice = "reason_given"
+        else:
+            voice = "missing"
+
+        # --- referral
+        adult_refs = [s for s in mentions if s.label_ == "ADULT_REFERRAL"]
+        referral_spans = []
+        for s in mentions:
+            if s.label_ != "REFERRAL":
+                continue
+            qs = q(s)
+            if qs.get("presence") == "absent" or qs.get("temporality") in ("historical", "hypothetical"):
+                continue
+            if any(a.start < s.end and s.start < a.end for a in adult_refs):
+                continue
+            sid = s.id_
+            sent = sents[sent_of[s.start]]
+            if sid == "generic" and any(a.start >= s.start and a.start - s.end <= 4 for a in adult_refs):
+                continue
+            if sid == "agency" and not any(t.lower_ in self.sharing_verbs for t in sent):
+                continue
+            referral_spans.append(s)
+            evidence.append(("REFERRAL", s.start, s.end))
+        referral_mentioned = bool(referral_spans)
+
+        # --- minimising language about children
+        rejects = [s for s in mentions if s.label_ == "MIN_REJECT"]
+        minimising = False
+        for s in mentions:
+            if s.label_ != "MINIMISING":
+                continue
+            if any(sent_of[r.start] == sent_of[s.start] and -4 <= (r.start - s.end) and (s.start - r.end) <= 10
+                   for r in rejects):
+                continue
+            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
+            if who is not None and who.kind == "adult" and not child_word:
+                continue
+            minimising = True
+            evidence.append(("MINIMISING", s.start, s.end))
+
+        yes = child_present == "yes"
+        spans = []
+        seen = set()
+        for label, start, end in evidence:
+            if (label, start, end) in seen:
+                continue
+            seen.add((label, start, end))
+            spans.append(Span(doc, start, end, label=label))
+        doc.spans[EVIDENCE_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
+        doc._.findings = {
+            "child_present": child_present,
+            "demeanour_recorded": bool(yes and demeanour_children),
+            "voice": voice if yes else "missing",
+            "referral_recorded": bool(yes and referral_mentioned),
+            "referral_mentioned": referral_mentioned,
+            "minimising_language": minimising,
+            "children": [{"text": p.text, "status": p.status, "start": doc[p.start].idx,
+                          "end": doc[p.end - 1].idx + len(doc[p.end - 1].text)} for p in persons if p.kind == "child"],
+            "evidence": [{"label": s.label_, "text": s.text, "start": s.start_char, "end": s.end_char}
+                         for s in doc.spans[EVIDENCE_KEY]],
+        }
+        return doc
+
+    @staticmethod
+    def _clause_end(doc: Doc, cue: Span, quoted: List[bool], limit: int = 20) -> int:
+        """Extend a speech cue over what was said: to the sentence end, a closing quote, or `limit` tokens."""
+        sent_end = doc[cue.start].sent.end
+        end = cue.end
+        while end < sent_end and end - cue.end < limit:
+            end += 1
+            if doc[end - 1].text in QUOTE_CHARS and end - 1 > cue.end and quoted[end - 2]:
+                break
+        while end > cue.end and (doc[end - 1].is_space or doc[end - 1].is_punct and doc[end - 1].text not in QUOTE_CHARS):
+            end -= 1
+        return end
+
+    def _reasons_cover(self, present: List[Person], covered: List[Person]) -> bool:
+        """A reason counts for the record only when it covers every present child."""
+        if any(p.plural for p in covered):
+            return True
+        singles = {self._entity(p) for p in present if not p.plural}
+        singles.discard("")
+        if len(singles) <= 1:
+            return True
+        return singles <= {self._entity(p) for p in covered}
+
+    @staticmethod
+    def _entity(p: Person) -> str:
+        low = p.text.lower()
+        if low in ("child", "the child", "kid", "the eldest", "the youngest", "the oldest", "little one"):
+            return ""
+        return low
+
+    def to_disk(self, path, *, exclude=tuple()):
+        pass
+
+    def from_disk(self, path, *, exclude=tuple()):
+        return self
+
+
+@Language.factory("nla_findings", default_config={"words_file": "person_words.json", "sections_file": "sections.json"})
+def make_findings(nlp: Language, name: str, words_file: str, sections_file: str) -> NarrativeFindings:
+    return NarrativeFindings(nlp, name, words_file=words_file, sections_file=sections_file)

@@ -1,0 +1,51 @@
+"""Mention components: rule-based span finders whose patterns are packaged JSONL.
+
+Each factory is spaCy's `SpanRuler` preloaded with one packaged pattern file and writing
+to the shared span group `nla_mentions`, so it inherits `match`/`set_annotations` and the
+JSONL `to_disk`/`from_disk` round trip. A custom pattern file can be passed in the config.
+
+| factory          | labels                                              | patterns           |
+|------------------|-----------------------------------------------------|--------------------|
+| nla_persons      | CHILD, ADULT, PRONOUN, AGE, NOT_CHILD               | persons.jsonl      |
+| nla_demeanour    | DEMEANOUR                                           | demeanour.jsonl    |
+| nla_voice        | SPEECH, VIEWS, QUOTE, NO_VOICE_REASON               | voice.jsonl        |
+| nla_referral     | REFERRAL, ADULT_REFERRAL                            | referral.jsonl     |
+| nla_minimising   | MINIMISING, MIN_REJECT                              | minimising.jsonl   |
+"""
+from __future__ import annotations
+
+from typing import Optional
+
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+
+from ..resources import load_jsonl
+from .extensions import register_extensions
+
+MENTIONS_KEY = "nla_mentions"
+
+
+class MentionRuler(SpanRuler):
+    """A SpanRuler that loads its patterns from a packaged JSONL file."""
+
+    def __init__(self, nlp: Language, name: str, *, patterns_file: str, spans_key: str = MENTIONS_KEY):
+        register_extensions()
+        super().__init__(nlp, name, spans_key=spans_key, phrase_matcher_attr="LOWER", overwrite=False, scorer=None)
+        self.patterns_file = patterns_file
+        self.add_patterns(load_jsonl(patterns_file))
+
+
+def _factory(name: str, patterns_file: str):
+    @Language.factory(name, default_config={"patterns_file": patterns_file, "spans_key": MENTIONS_KEY})
+    def make(nlp: Language, name: str, patterns_file: str, spans_key: str) -> MentionRuler:
+        return MentionRuler(nlp, name, patterns_file=patterns_file, spans_key=spans_key)
+
+    make.__name__ = f"make_{name}"
+    return make
+
+
+make_persons = _factory("nla_persons", "persons.jsonl")
+make_demeanour = _factory("nla_demeanour", "demeanour.jsonl")
+make_voice = _factory("nla_voice", "voice.jsonl")
+make_referral = _factory("nla_referral", "referral.jsonl")
+make_minimising = _factory("nla_minimising", "minimising.jsonl")

@@ -1,0 +1,80 @@
+"""Sentence boundaries that survive police log style.
+
+Command-and-control logs have timestamps instead of full stops ("2314 OFFS ON SCENE 2320
+IP SPOKEN TO"), ALL CAPS, headings ("CHILDREN: ...") and line breaks as the only
+punctuation. The rules (abbreviations, timestamp shape, heading shape) are data in
+`resources/sentence_rules.json`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..resources import load_json
+from .extensions import register_extensions
+
+
+class LogSentencizer:
+    def __init__(self, nlp: Language, name: str = "nla_sentences", *, rules_file: str = "sentence_rules.json"):
+        register_extensions()
+        self.name = name
+        self.rules_file = rules_file
+        rules = load_json(rules_file)
+        self.terminal = set(rules["terminal_punct"])
+        self.no_split_after = set(rules["no_split_after"])
+        self.timestamp = re.compile(rules["timestamp_regex"], re.I)
+        self.no_split_before_ts = set(rules["no_split_before_timestamp_after"])
+        self.heading = re.compile(rules["heading_regex"])
+        self.heading_max_words = int(rules["heading_max_words"])
+
+    def find_headings(self, text: str):
+        """Form headings: a short label at the start of a line followed by ':' or ' - '."""
+        found = []
+        for m in self.heading.finditer(text):
+            label = m.group("heading")
+            if len(label.split()) > self.heading_max_words:
+                continue
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end == -1 else line_end
+            found.append([m.start("heading"), m.end(), text[m.end():line_end].strip()])
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        headings = self.find_headings(doc.text)
+        doc._.headings = headings
+        heading_ends = {end for _, end, _ in headings}
+        for i, tok in enumerate(doc):
+            tok.is_sent_start = i == 0
+        for i in range(1, len(doc)):
+            prev, tok = doc[i - 1], doc[i]
+            start = False
+            if "\n" in prev.text or "\n" in prev.whitespace_:
+                start = True
+            elif prev.text in self.terminal and prev.i > 0 and doc[prev.i - 1].lower_.rstrip(".") not in self.no_split_after:
+                start = not tok.is_punct or tok.text in "([\"'“‘"
+            elif prev.text.endswith(".") and len(prev.text) > 1 and prev.lower_.rstrip(".") not in self.no_split_after \
+                    and prev.text.count(".") == 1 and (tok.is_title or tok.is_upper or tok.is_digit):
+                start = True
+            elif prev.idx + len(prev.text) in heading_ends:
+                start = True
+            elif self.timestamp.match(tok.text) and prev.lower_ not in self.no_split_before_ts and not prev.is_digit \
+                    and not (prev.is_punct and prev.text not in self.terminal):
+                start = True
+            if tok.is_space:
+                start = False
+            tok.is_sent_start = start
+        return doc
+
+    def to_disk(self, path, *, exclude=tuple()):
+        pass  # rules come from package data; nothing to save
+
+    def from_disk(self, path, *, exclude=tuple()):
+        return self
+
+
+@Language.factory("nla_sentences", default_config={"rules_file": "sentence_rules.json"})
+def make_log_sentencizer(nlp: Language, name: str, rules_file: str) -> LogSentencizer:
+    return LogSentencizer(nlp, name, rules_file=rules_file)

@@ -1,0 +1,162 @@
+"""Reading input records (CSV or JSON Lines, any column names) without losing any.
+
+Every input row becomes one `InputRow`: either a valid record (a dict with at least
+`record_id` and `narrative` as non-empty strings) or an error with a one-line reason that
+never quotes the narrative. Only an unusable input as a whole (missing file, a CSV header
+without the required columns) raises `InputError`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterable, Iterator, List, Optional, Union
+
+REQUIRED = ("record_id", "narrative")
+TEXT_FIELDS = ("narrative", "supervisor_review")
+OPTIONAL = ("supervisor_review", "incident_type", "officer_id", "team", "reviewer_id",
+            "children_present_field", "date")
+
+csv.field_size_limit(sys.maxsize)
+
+
+class InputError(Exception):
+    """The input as a whole cannot be read (exit code 2)."""
+
+
+@dataclass
+class InputRow:
+    index: int  # 0-based position in the input
+    record: Optional[Dict[str, object]] = None
+    error: Optional[str] = None
+    record_id: Optional[str] = None
+    extra: Dict[str, object] = field(default_factory=dict)
+
+
+def _has_surrogates(s: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in s)
+
+
+def validate(raw: Dict[str, object], index: int, mapping: Optional[Dict[str, str]] = None) -> InputRow:
+    """Turn one raw row (already mapped to our field names) into an InputRow."""
+    rec: Dict[str, object] = {}
+    for k, v in raw.items():
+        rec[(mapping or {}).get(k, k)] = v
+    rid = rec.get("record_id")
+    rid_s = None
+    if isinstance(rid, (str, int)) and not isinstance(rid, bool) and str(rid).strip():
+        rid_s = str(rid).strip()
+        if _has_surrogates(rid_s):
+            rid_s = rid_s.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    row = InputRow(index=index, record_id=rid_s)
+    if rid_s is None:
+        row.error = "record_id is missing or empty"
+        return row
+    if "narrative" not in rec:
+        row.error = "narrative field is missing"
+        return row
+    for name in TEXT_FIELDS + ("children_present_field",):
+        v = rec.get(name)
+        if v is None:
+            continue
+        if not isinstance(v, str):
+            row.error = f"{name} is not a string (got {type(v).__name__})"
+            return row
+        if _has_surrogates(v):
+            row.error = f"{name} is not valid UTF-8 text"
+            return row
+        if "\x00" in v:
+            rec[name] = v.replace("\x00", " ")
+    if not str(rec["narrative"]).strip():
+        row.error = "narrative is empty"
+        return row
+    row.record = rec
+    return row
+
+
+def _open_bytes(path: Union[str, Path]) -> bytes:
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"input file not found: {p}")
+    if p.is_dir():
+        raise InputError(f"input is a directory, not a file: {p}")
+    return p.read_bytes()
+
+
+def detect_format(path: Union[str, Path], data: bytes) -> str:
+    suffix = Path(str(path)).suffix.lower()
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    if suffix in (".csv", ".tsv", ".txt"):
+        return "csv"
+    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "jsonl" if head == b"{" else "csv"
+
+
+def read_jsonl(data: bytes, mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
+    index = 0
+    for line in data.split(b"\n"):
+        if not line.strip():
+            continue
+        try:
+            text = line.decode("utf-8-sig" if index == 0 else "utf-8")
+        except UnicodeDecodeError:
+            yield InputRow(index=index, error="line is not valid UTF-8")
+            index += 1
+            continue
+        try:
+            obj = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield InputRow(index=index, error=f"line is not valid JSON ({exc.msg} at column {exc.colno})")
+            index += 1
+            continue
+        if not isinstance(obj, dict):
+            yield InputRow(index=index, error=f"line is a JSON {type(obj).__name__}, not an object")
+        else:
+            yield validate(obj, index, mapping)
+        index += 1
+
+
+def read_csv(data: bytes, mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
+    text = data.decode("utf-8-sig", errors="surrogateescape")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return
+    mapped = [(mapping or {}).get(h.strip(), h.strip()) for h in header]
+    missing = [c for c in REQUIRED if c not in mapped]
+    if missing:
+        found = ", ".join(h for h in header) or "(none)"
+        raise InputError(f"missing required column(s) {', '.join(missing)}; columns found: {found}")
+    for index, values in enumerate(reader):
+        if not values:
+            continue
+        raw = dict(zip(mapped, values))
+        if len(values) != len(mapped):
+            yield InputRow(index=index, record_id=raw.get("record_id") or None,
+                           error=f"row has {len(values)} fields, header has {len(mapped)}")
+            continue
+        yield validate(raw, index)
+
+
+def read_records(path: Union[str, Path], *, fmt: Optional[str] = None,
+                 mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
+    """All rows of a CSV or JSON Lines file (`-` for stdin), valid or not, in order."""
+    data = _open_bytes(path)
+    fmt = fmt or detect_format(path, data)
+    reader = read_jsonl if fmt == "jsonl" else read_csv
+    return reader(data, mapping)
+
+
+def rows_from_dicts(records: Iterable[Dict[str, object]]) -> Iterator[InputRow]:
+    for i, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            yield InputRow(index=i, error=f"record is a {type(rec).__name__}, not a mapping")
+        else:
+            yield validate(rec, i)
