@@ -21,10 +21,17 @@ PIPE_NAMES = ("nla_sentences", "nla_persons", "nla_ages", "nla_demeanour", "nla_
               "nla_minimising", "nla_context", "nla_findings")
 
 
+def adapt_tokenizer(nlp: Language) -> None:
+    """Drop the tokenizer's emoticon exceptions that swallow ages: "(8)" must be
+    "(", "8", ")", not "(", "8)"."""
+    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if "(" not in k and ")" not in k}
+
+
 def build_pipeline() -> Language:
     """A fresh pipeline with the packaged rules."""
     register_extensions()
     nlp = spacy.blank("en")
+    adapt_tokenizer(nlp)
     for name in PIPE_NAMES:
         nlp.add_pipe(name)
     return nlp

@@ -66,17 +66,36 @@ class AgeAttacher:
             if age is None:
                 continue
             label = "CHILD" if age < ADULT_AGE else "ADULT"
-            target = next((p for p in people if 0 <= a.start - p.end <= 1 or 0 <= p.start - a.end <= 1), None)
+            run = self._name_run(doc, a.start, taken)
+            if run is not None:
+                # "daughter Lola (8)", "IP Kim ROBSON (32)": the name is the person
+                new.append(Span(doc, run[0], run[1], label=label, span_id="named"))
+                taken.update(range(run[0], run[1]))
+                names[doc[run[0]].lower_] = label
+                before = run[0]
+            else:
+                before = a.start
+            target = next((p for p in people if 0 <= before - p.end <= 1 or (run is None and 0 <= p.start - a.end <= 1)), None)
             if target is not None:
                 relabel[(target.start, target.end)] = (label, target.id_ or "aged", age)
-                noun_labels.setdefault(target.text.lower(), set()).add(label)
-                continue
-            before = doc[a.start - 1] if a.start > 0 else None
-            if before is not None and before.is_alpha and (before.is_title or before.is_upper) and not before.is_stop \
-                    and len(before.text) > 1 and before.i not in taken:
-                new.append(Span(doc, before.i, before.i + 1, label=label, span_id="named"))
-                taken.add(before.i)
-                names[before.lower_] = label
+                if run is None:
+                    noun_labels.setdefault(target.text.lower(), set()).add(label)
+        # a name in brackets after a person: "16YO FEMALE (MEGAN)", "her son (Alfie)"
+        # and a bare age after a child noun and name: "SON ALFIE 11"
+        current = {(s.start, s.end): relabel.get((s.start, s.end), (s.label_,))[0] for s in people}
+        for s in people:
+            label = current[(s.start, s.end)]
+            i = s.end
+            if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and doc[i + 1].is_alpha \
+                    and (doc[i + 1].is_title or doc[i + 1].is_upper) and not doc[i + 1].is_stop and i + 1 not in taken:
+                new.append(Span(doc, i + 1, i + 2, label=label, span_id="named"))
+                taken.add(i + 1)
+                names[doc[i + 1].lower_] = label
+            elif label == "CHILD" and i + 1 < len(doc) and doc[i].is_alpha and (doc[i].is_title or doc[i].is_upper) \
+                    and i not in taken and doc[i + 1].is_digit and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) < 18:
+                new.append(Span(doc, i, i + 1, label="CHILD", span_id="named"))
+                taken.add(i)
+                names[doc[i].lower_] = "CHILD"
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:
@@ -95,6 +114,21 @@ class AgeAttacher:
             out.append(s)
         doc.spans[self.spans_key] = out + new
         return doc
+
+    @staticmethod
+    def _name_run(doc: Doc, age_start: int, taken: set, max_len: int = 3):
+        """The capitalised words right before an age ("Tyler CARVER (9)"), if any."""
+        end = age_start
+        if end > 0 and doc[end - 1].text == ",":
+            end -= 1
+        start = end
+        while start > 0 and end - start < max_len:
+            tok = doc[start - 1]
+            if not (tok.is_alpha and (tok.is_title or tok.is_upper) and not tok.is_stop and len(tok.text) > 1
+                    and tok.i not in taken):
+                break
+            start -= 1
+        return (start, end) if start < end else None
 
     def to_disk(self, path, *, exclude=tuple()):
         pass

@@ -42,7 +42,7 @@ class Person:
     gender: Optional[str] = None  # male | female | None
     plural: bool = False
     status: str = "present"  # for children: present|unplaced|absent|elsewhere|other_household|other|heading
-    entity: str = ""
+    named: bool = False
     heading: bool = False
 
 
@@ -87,7 +87,7 @@ class NarrativeFindings:
             if kind == "child" and q.get("subject") in ("adult", "unborn"):
                 kind = q["subject"]
             persons.append(Person(s.start, s.end, kind, s.text, sent_of[s.start], self._gender(s.text),
-                                  s.text.lower().split()[-1] in self.plural))
+                                  s.text.lower().split()[-1] in self.plural, named=s.id_ == "named"))
         return persons
 
     # ------------------------------------------------------------------ presence
@@ -153,20 +153,26 @@ class NarrativeFindings:
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)]
         if same:
             return same[-1]
+        want = {"he": "male", "she": "female"}.get(pron.text.lower())
         for back in range(1, sents_before + 1):
             cands = [p for p in persons if p.sent == pron.sent - back and self._compatible(pron.text, p)]
             if cands:
-                return cands[0]
+                # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby")
+                return min(cands, key=lambda p: (want is not None and p.gender != want, p.start))
         return None
 
-    def speaker(self, start: int, sent: int, persons: List[Person], quoted: List[bool]) -> Optional[Person]:
-        """Whose is the cue at token `start`: the nearest person before it in the sentence."""
+    def speaker(self, start: int, sent: int, persons: List[Person], quoted: List[bool],
+                carry_over: bool = True) -> Optional[Person]:
+        """Whose is the cue at token `start`: the nearest person before it in the sentence,
+        else (with carry_over) the subject of one of the two sentences before."""
         before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]]
         if before:
             p = before[-1]
             if p.kind == "pronoun":
                 return self.resolve(p, persons)
             return p
+        if not carry_over:
+            return None
         # no one named in the sentence: the subject carried over from the sentence before
         for back in (1, 2):
             cands = [p for p in persons if p.sent == sent - back and p.kind != "officer" and not quoted[p.start]]
@@ -199,7 +205,8 @@ class NarrativeFindings:
 
         # speech cues and who spoke them
         speech = [s for s in mentions if s.label_ == "SPEECH" and q(s).get("presence") != "absent" and not quoted[s.start]]
-        speech_by = [(s, self.speaker(s.start, sent_of[s.start], persons, quoted)) for s in speech]
+        speech_by = [(s, self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=s.id_ != "speech_weak"))
+                     for s in speech]
 
         def reported_by_other(span: Span, own: Optional[Person]) -> bool:
             """Inside someone else's account: an earlier speech cue in the sentence by another person."""
@@ -224,9 +231,14 @@ class NarrativeFindings:
             demeanour_children.add(who.start)
 
         # --- voice: the child's own words, views, wishes or feelings
+        reason_spans = [s for s in mentions if s.label_ == "NO_VOICE_REASON"]
+
+        def in_reason(span: Span) -> bool:  # "did not want to talk to us" is a reason, not a view
+            return any(r.start < span.end and span.start < r.end for r in reason_spans)
+
         voice_children: Set[int] = set()
         for s, who in speech_by:
-            if q(s).get("source") == "reported" or not ok_child(who):
+            if q(s).get("source") == "reported" or not ok_child(who) or in_reason(s):
                 continue
             if reported_by_other(s, who):
                 continue
@@ -236,7 +248,7 @@ class NarrativeFindings:
             if s.label_ != "VIEWS" or quoted[s.start]:
                 continue
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
-            if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who):
+            if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who) or in_reason(s):
                 continue
             evidence.append(("VOICE", s.start, self._clause_end(doc, s, quoted)))
             voice_children.add(who.start)
@@ -255,7 +267,15 @@ class NarrativeFindings:
             reasons.append((s, who))
             evidence.append(("VOICE_REASON", s.start, s.end))
 
-        # --- presence
+        # --- presence; a child named only inside an adult's account ("mum said the kids are
+        # terrified of him") is placed at the scene only when the account says where they were
+        for p in persons:
+            if p.kind == "child" and p.status == "present" and not p.heading:
+                span = by_pos.get((p.start, p.end))
+                if span is not None and q(span).get("placement") != "scene" and any(
+                        sent_of[s.start] == p.sent and s.end <= p.start and who is not None and who.kind == "adult"
+                        for s, who in speech_by):
+                    p.status = "reported"
         present = [p for p in persons if p.kind == "child" and p.status == "present"]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
         implied = [p for p in persons if p.start in demeanour_children | voice_children]
@@ -318,11 +338,9 @@ class NarrativeFindings:
 
         yes = child_present == "yes"
         spans = []
-        seen = set()
-        for label, start, end in evidence:
-            if (label, start, end) in seen:
-                continue
-            seen.add((label, start, end))
+        for label, start, end in sorted(set(evidence), key=lambda e: (e[1], -(e[2] - e[1]))):
+            if any(s.label_ == label and s.start <= start and end <= s.end for s in spans):
+                continue  # inside a longer span of the same label
             spans.append(Span(doc, start, end, label=label))
         doc.spans[EVIDENCE_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
         doc._.findings = {
@@ -352,22 +370,17 @@ class NarrativeFindings:
             end -= 1
         return end
 
-    def _reasons_cover(self, present: List[Person], covered: List[Person]) -> bool:
-        """A reason counts for the record only when it covers every present child."""
+    @staticmethod
+    def _reasons_cover(present: List[Person], covered: List[Person]) -> bool:
+        """A reason counts for the record only when it covers every present child: a reason
+        about "the children" covers all; otherwise every present child known by name needs
+        a reason of their own (a reason about an unnamed child covers one of them)."""
         if any(p.plural for p in covered):
             return True
-        singles = {self._entity(p) for p in present if not p.plural}
-        singles.discard("")
-        if len(singles) <= 1:
-            return True
-        return singles <= {self._entity(p) for p in covered}
-
-    @staticmethod
-    def _entity(p: Person) -> str:
-        low = p.text.lower()
-        if low in ("child", "the child", "kid", "the eldest", "the youngest", "the oldest", "little one"):
-            return ""
-        return low
+        named_present = {p.text.split()[0].lower() for p in present if p.named}
+        named_covered = {p.text.split()[0].lower() for p in covered if p.named}
+        wildcards = sum(1 for p in covered if not p.named)
+        return len(named_present - named_covered) <= wildcards
 
     def to_disk(self, path, *, exclude=tuple()):
         pass
