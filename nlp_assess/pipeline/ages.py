@@ -66,7 +66,8 @@ class AgeAttacher:
             if age is None:
                 continue
             label = "CHILD" if age < ADULT_AGE else "ADULT"
-            run = self._name_run(doc, a.start, taken)
+            after = next((p for p in people if p.start == a.end), None)  # "16yo female"
+            run = None if after is not None else self._name_run(doc, a.start, taken)
             if run is not None:
                 # "daughter Lola (8)", "IP Kim ROBSON (32)": the name is the person
                 new.append(Span(doc, run[0], run[1], label=label, span_id="named"))
@@ -104,8 +105,8 @@ class AgeAttacher:
                     taken.add(tok.i)
         for s in people:
             labels = noun_labels.get(s.text.lower())
-            if (s.start, s.end) not in relabel and labels == {"ADULT"}:
-                relabel[(s.start, s.end)] = ("ADULT", "aged", None)
+            if (s.start, s.end) not in relabel and labels is not None and len(labels) == 1:
+                relabel[(s.start, s.end)] = (next(iter(labels)), "aged", None)
         out = []
         for s in spans:
             if (s.start, s.end) in relabel and s.label_ in ("CHILD", "ADULT"):

@@ -3,8 +3,8 @@
 A *modifier* is a trigger phrase ("no", "at nan's", "aged 24", "previous", "if") with a
 category and a direction. Each mention in `nla_mentions` that lies in a modifier's scope
 (same sentence, up to `max_scope` tokens, not past a terminator such as "but") receives
-that category's value on the category's axis; on each axis the nearest trigger wins,
-priority breaking ties. Results are plain dicts on `span._.qualifiers`:
+that category's value on the category's axis; on each axis the trigger of highest
+priority wins, the nearest breaking ties (as in clinlp's qualifier priorities). Results are plain dicts on `span._.qualifiers`:
 
     {"presence": "present|absent|elsewhere", "placement": "default|scene|unplaced",
      "subject": "child|adult|unborn", "temporality": "current|historical|hypothetical",
@@ -161,7 +161,7 @@ class ContextQualifier:
                     continue
                 effect = self.effects[mod.rule.category]
                 cats.append(mod.rule.category)
-                rank = (dist, -effect["priority"])
+                rank = (-effect["priority"], dist)
                 if effect["axis"] not in best or rank < best[effect["axis"]][0]:
                     best[effect["axis"]] = (rank, effect["value"])
             qualifiers = dict(self.defaults)

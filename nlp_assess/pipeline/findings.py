@@ -312,7 +312,7 @@ class NarrativeFindings:
                 continue
             sid = s.id_
             sent = sents[sent_of[s.start]]
-            if sid == "generic" and any(a.start >= s.start and a.start - s.end <= 4 for a in adult_refs):
+            if sid == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
                 continue
             if sid == "agency" and not any(t.lower_ in self.sharing_verbs for t in sent):
                 continue

@@ -53,14 +53,17 @@ class LogSentencizer:
             start = False
             if "\n" in prev.text or "\n" in prev.whitespace_:
                 start = True
-            elif prev.text in self.terminal and prev.i > 0 and doc[prev.i - 1].lower_.rstrip(".") not in self.no_split_after:
+            elif prev.text in self.terminal and prev.i > 0 and doc[prev.i - 1].lower_.rstrip(".") in self.no_split_after:
+                start = False  # "approx. 22:40", "PC. Smith"
+            elif prev.text in self.terminal:
                 start = not tok.is_punct or tok.text in "([\"'“‘"
             elif prev.text.endswith(".") and len(prev.text) > 1 and prev.lower_.rstrip(".") not in self.no_split_after \
                     and prev.text.count(".") == 1 and (tok.is_title or tok.is_upper or tok.is_digit):
                 start = True
             elif prev.idx + len(prev.text) in heading_ends:
                 start = True
-            elif self.timestamp.match(tok.text) and prev.lower_ not in self.no_split_before_ts and not prev.is_digit \
+            elif self.timestamp.match(tok.text) and prev.lower_.rstrip(".") not in self.no_split_before_ts \
+                    and not prev.is_digit \
                     and not (prev.is_punct and prev.text not in self.terminal):
                 start = True
             if tok.is_space:

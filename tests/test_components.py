@@ -1,0 +1,133 @@
+"""Per-component tests on spacy.blank("en") pipelines built from the packaged rules."""
+import pytest
+import spacy
+
+from nlp_assess.pipeline import MENTIONS_KEY, build_pipeline
+from nlp_assess.pipeline.ages import age_in_years
+from nlp_assess.pipeline.context import ContextRule
+
+
+def labels(doc, label):
+    return [s.text for s in doc.spans[MENTIONS_KEY] if s.label_ == label]
+
+
+# -- sentences -------------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("2314 OFFS ON SCENE 2320 IP SPOKEN TO 2330 SUSP ARRESTED", 3),
+    ("At 2314 hours officers attended. The victim was upset.", 2),
+    ("Approx. 22:40 PC Smith attended", 1),
+    ("CHILDREN: two present\nRISK: medium", 4),
+])
+def test_sentences_survive_log_style(nlp, text, expected):
+    assert len(list(nlp(text).sents)) == expected
+
+
+def test_headings_found(nlp):
+    doc = nlp("CHILDREN PRESENT: Yes - 2\nCIRCUMSTANCES: argument")
+    assert [h[2] for h in doc._.headings] == ["Yes - 2", "argument"]
+
+
+# -- mentions and ages ---------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [("(7)", 7), ("10 months old", 0.83), ("aged 24", 24), ("adult", 18), ("7yo", 7)])
+def test_age_in_years(text, expected):
+    assert age_in_years(text) == pytest.approx(expected, abs=0.01)
+
+
+def test_adult_son_relabelled(nlp):
+    doc = nlp("Her son (24) was present.")
+    assert labels(doc, "ADULT")[-1] == "son" and "son" not in labels(doc, "CHILD")
+
+
+def test_under18_party_is_child(nlp):
+    doc = nlp("The victim, 16, was assaulted by her father.")
+    assert "victim" in labels(doc, "CHILD")
+
+
+def test_named_child_propagates(nlp):
+    doc = nlp("Her daughter Lola (8) was present. Lola was crying.")
+    assert labels(doc, "CHILD").count("Lola") == 2
+
+
+def test_our_kid_is_adult(nlp):
+    assert "kid" in labels(nlp("IP fought with our kid."), "ADULT")
+
+
+def test_idioms_are_not_children(findings_of):
+    assert findings_of("Referral to children's social care. Voice of the child: N/A")["children"] == []
+
+
+# -- ConText qualifier ------------------------------------------------------------
+def qual(nlp, text, word, axis):
+    doc = nlp(text)
+    span = next(s for s in doc.spans[MENTIONS_KEY] if s.text == word)
+    return span._.qualifiers[axis]
+
+
+@pytest.mark.parametrize("text,word,axis,value", [
+    ("No children present.", "children", "presence", "absent"),
+    ("The children were at school.", "children", "presence", "elsewhere"),
+    ("There were no concerns for the children.", "children", "presence", "present"),
+    ("She is pregnant with their child.", "child", "subject", "unborn"),
+    ("The children witnessed a previous incident in 2022.", "children", "temporality", "historical"),
+    ("If the children return, call police.", "children", "temporality", "hypothetical"),
+    ("She has two children.", "children", "placement", "unplaced"),
+    ("She has two children who were asleep upstairs.", "children", "placement", "scene"),
+    ("VPRF not submitted.", "VPRF", "presence", "absent"),
+    ("Please ensure a VPRF is submitted.", "VPRF", "temporality", "hypothetical"),
+])
+def test_context_qualifiers(nlp, text, word, axis, value):
+    assert qual(nlp, text, word, axis) == value
+
+
+def test_terminator_stops_scope(nlp):
+    assert qual(nlp, "No injuries to mum but the children were upstairs.", "children", "presence") == "present"
+
+
+def test_context_rule_validates_keys():
+    with pytest.raises(ValueError):
+        ContextRule.from_dict({"literal": "no", "category": "NEGATED", "scope": 3})
+    with pytest.raises(ValueError):
+        ContextRule.from_dict({"literal": "no", "category": "NEGATED", "direction": "SIDEWAYS"})
+    rule = ContextRule.from_dict({"literal": "no", "category": "NEGATED", "direction": "forward", "max_scope": 3})
+    assert ContextRule.from_dict(rule.to_dict()) == rule
+
+
+# -- findings: attribution ------------------------------------------------------------
+def test_adult_demeanour_does_not_count(findings_of):
+    f = findings_of("Jack (7) was upstairs. The victim was crying.")
+    assert f["child_present"] == "yes" and not f["demeanour_recorded"]
+
+
+def test_pronoun_resolves_to_child(findings_of):
+    f = findings_of("I spoke to Amy (8). She told me she was scared when daddy shouts.")
+    assert f["voice"] == "recorded"
+
+
+def test_officer_question_is_not_voice(findings_of):
+    f = findings_of("Amy (8) was in the lounge. I asked Amy if she was okay.")
+    assert f["voice"] == "missing"
+
+
+def test_evidence_offsets_slice_text(nlp):
+    text = "CHILDREN: Jack (7) upstairs, crying.\nJack said \"dad hit mum\". VPRF submitted."
+    f = nlp(text)._.findings
+    assert f["evidence"]
+    for e in f["evidence"]:
+        assert text[e["start"]:e["end"]] == e["text"]
+    assert {"CHILD_PRESENT", "DEMEANOUR", "VOICE", "REFERRAL"} <= {e["label"] for e in f["evidence"]}
+
+
+def test_evidence_span_group_for_displacy(nlp):
+    from spacy import displacy
+
+    doc = nlp("Jack (7) was crying. VPRF submitted.")
+    html = displacy.render(doc, style="span", options={"spans_key": "evidence"})
+    assert "DEMEANOUR" in html and "REFERRAL" in html
+
+
+def test_each_component_is_a_registered_factory():
+    nlp = spacy.blank("en")
+    for name in ("nla_sentences", "nla_persons", "nla_ages", "nla_demeanour", "nla_voice", "nla_referral",
+                 "nla_minimising", "nla_context", "nla_findings"):
+        nlp.add_pipe(name)
+    assert nlp.pipe_names[-1] == "nla_findings"
