@@ -33,15 +33,17 @@ def record_findings(narrative: Dict[str, Any], review: Optional[Dict[str, Any]],
     """Combine narrative and review findings into the record's labels.
 
     Demeanour and voice come from the narrative alone (rubric); a referral may be recorded
-    in either text; minimising language counts in either text.
+    in either text (in the review only when said to be done); minimising language counts
+    in either text.
     """
     present = narrative["child_present"]
     yes = present == "yes"
-    referral = yes and (narrative["referral_mentioned"] or bool(review and review["referral_mentioned"]))
+    # a review counts only where it says the referral was done: reviews mostly request them
+    referral = yes and (narrative["referral_mentioned"] or bool(review and review["referral_done"]))
     minimising = narrative["minimising_language"] or bool(review and review["minimising_language"])
     evidence = _evidence(narrative, "narrative")
     if review:
-        keep = {"REFERRAL"} if yes else set()
+        keep = {"REFERRAL"} if yes and review["referral_done"] else set()
         keep.add("MINIMISING")
         evidence += [e for e in _evidence(review, "supervisor_review") if e["label"] in keep]
     return {

@@ -78,7 +78,7 @@ class AgeAttacher:
                 before = a.start
             target = next((p for p in people if 0 <= before - p.end <= 1 or (run is None and 0 <= p.start - a.end <= 1)), None)
             if target is not None:
-                relabel[(target.start, target.end)] = (label, target.id_ or "aged", age)
+                relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
                 if run is None:
                     noun_labels.setdefault(target.text.lower(), set()).add(label)
         # a name in brackets after a person: "16YO FEMALE (MEGAN)", "her son (Alfie)"
@@ -106,7 +106,8 @@ class AgeAttacher:
         for s in people:
             labels = noun_labels.get(s.text.lower())
             if (s.start, s.end) not in relabel and labels is not None and len(labels) == 1:
-                relabel[(s.start, s.end)] = (next(iter(labels)), "aged", None)
+                label = next(iter(labels))
+                relabel[(s.start, s.end)] = (label, self._relabel_id(s, label), None)
         out = []
         for s in spans:
             if (s.start, s.end) in relabel and s.label_ in ("CHILD", "ADULT"):
@@ -115,6 +116,13 @@ class AgeAttacher:
             out.append(s)
         doc.spans[self.spans_key] = out + new
         return doc
+
+    @staticmethod
+    def _relabel_id(span: Span, label: str) -> str:
+        """Pattern id after an age decides: "adult_child" marks "son (24)"."""
+        if span.id_ in ("named", "our_kid"):
+            return span.id_
+        return "adult_child" if span.label_ == "CHILD" and label == "ADULT" else span.id_
 
     @staticmethod
     def _name_run(doc: Doc, age_start: int, taken: set, max_len: int = 3):

@@ -58,6 +58,8 @@ class NarrativeFindings:
         self.female = set(words["female"])
         self.plural = set(words["plural"])
         self.sharing_verbs = set(words["sharing_verbs"])
+        self.unborn_words = set(words["unborn_words"])
+        self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
         self.negative = set(sections["negative_values"])
@@ -121,6 +123,22 @@ class NarrativeFindings:
                 p.status = "unplaced"
             else:
                 p.status = "present"
+
+    def _heading_value_at(self, doc: Doc, token_i: int) -> Optional[str]:
+        start_char = doc[token_i].idx
+        for hs, he, value in doc._.headings or []:
+            if hs <= start_char < he:
+                return value
+        return None
+
+    @staticmethod
+    def _near_verb(doc: Doc, span: Span, sent: Span, verbs: Set[str], window: int) -> bool:
+        """A verb from `verbs` within `window` tokens of the span, in its sentence, not negated."""
+        lo, hi = max(sent.start, span.start - window), min(sent.end, span.end + window)
+        for t in doc[lo:hi]:
+            if t.lower_ in verbs and not (t.i > 0 and doc[t.i - 1].lower_ in ("not", "n't", "never", "no")):
+                return True
+        return False
 
     # ------------------------------------------------------------------ attribution
     @staticmethod
@@ -276,12 +294,22 @@ class NarrativeFindings:
                         sent_of[s.start] == p.sent and s.end <= p.start and who is not None and who.kind == "adult"
                         for s, who in speech_by):
                     p.status = "reported"
+        # a bare "baby" in a record about a pregnancy is the unborn baby unless placed at the scene
+        if any(m.label_ == "UNBORN" for m in modifiers):
+            for p in persons:
+                span = by_pos.get((p.start, p.end))
+                if p.kind == "child" and not p.named and p.text.lower() in self.unborn_words \
+                        and (span is None or q(span).get("placement") != "scene"):
+                    p.kind = "unborn"
         present = [p for p in persons if p.kind == "child" and p.status == "present"]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
+        # only an adult son or daughter at the scene: the narrative has said who was there
+        adult_children = [p for p in persons if p.kind == "adult" and by_pos.get((p.start, p.end)) is not None
+                          and by_pos[(p.start, p.end)].id_ == "adult_child" and q(by_pos[(p.start, p.end)]).get("presence") == "present"]
         implied = [p for p in persons if p.start in demeanour_children | voice_children]
         if present or implied:
             child_present = "yes"
-        elif absent:
+        elif absent or adult_children:
             child_present = "no"
         else:
             child_present = "not_recorded"
@@ -312,13 +340,18 @@ class NarrativeFindings:
                 continue
             sid = s.id_
             sent = sents[sent_of[s.start]]
+            if self._heading_value_at(doc, s.start) is not None:
+                continue  # "REFERRALS:" names a topic; what is written under it decides
             if sid == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
                 continue
-            if sid == "agency" and not any(t.lower_ in self.sharing_verbs for t in sent):
-                continue
+            if sid == "agency" and not self._near_verb(doc, s, sent, self.sharing_verbs, window=6):
+                continue  # "open to social work" is involvement, "social worker informed" is sharing
             referral_spans.append(s)
             evidence.append(("REFERRAL", s.start, s.end))
         referral_mentioned = bool(referral_spans)
+        # said to be done (not requested): what a supervisor review must say to count
+        referral_done = any(self._near_verb(doc, s, sents[sent_of[s.start]], self.completion_verbs, window=12)
+                            for s in referral_spans)
 
         # --- minimising language about children
         rejects = [s for s in mentions if s.label_ == "MIN_REJECT"]
@@ -349,6 +382,7 @@ class NarrativeFindings:
             "voice": voice if yes else "missing",
             "referral_recorded": bool(yes and referral_mentioned),
             "referral_mentioned": referral_mentioned,
+            "referral_done": referral_done,
             "minimising_language": minimising,
             "children": [{"text": p.text, "status": p.status, "start": doc[p.start].idx,
                           "end": doc[p.end - 1].idx + len(doc[p.end - 1].text)} for p in persons if p.kind == "child"],
