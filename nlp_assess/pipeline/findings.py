@@ -90,6 +90,10 @@ class NarrativeFindings:
                 kind = q["subject"]
             persons.append(Person(s.start, s.end, kind, s.text, sent_of[s.start], self._gender(s.text),
                                   s.text.lower().split()[-1] in self.plural, named=s.id_ == "named"))
+        # a name takes the gender of the noun right before it: "her son Riley (4)"
+        for a, b in zip(persons, persons[1:]):
+            if b.named and b.gender is None and a.gender is not None and 0 <= b.start - a.end <= 1 and not a.plural:
+                b.gender = a.gender
         return persons
 
     # ------------------------------------------------------------------ presence
@@ -167,13 +171,20 @@ class NarrativeFindings:
         want = "male" if pron == "he" else "female" if pron == "she" else None
         return want is None or p.gender in (None, want)
 
-    def resolve(self, pron: Person, persons: List[Person], sents_before: int = 2) -> Optional[Person]:
+    def resolve(self, pron: Person, persons: List[Person], sents_before: int = 2, depth: int = 0) -> Optional[Person]:
+        """The person a pronoun refers to: the nearest compatible one before it in its
+        sentence, else the first of the sentences before (a same-word pronoun there is
+        followed back: "She ... and she ... . She was crying")."""
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)]
         if same:
             return same[-1]
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
         for back in range(1, sents_before + 1):
-            cands = [p for p in persons if p.sent == pron.sent - back and self._compatible(pron.text, p)]
+            sent_persons = [p for p in persons if p.sent == pron.sent - back]
+            if sent_persons and sent_persons[0].kind == "pronoun" and sent_persons[0].text.lower() == pron.text.lower() \
+                    and depth < 5:
+                return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
+            cands = [p for p in sent_persons if self._compatible(pron.text, p)]
             if cands:
                 # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby")
                 return min(cands, key=lambda p: (want is not None and p.gender != want, p.start))
@@ -218,6 +229,14 @@ class NarrativeFindings:
         def q(span: Span) -> dict:
             return span._.qualifiers or {}
 
+        # a bare "baby" in a record about a pregnancy is the unborn baby unless placed at the scene
+        if any(m.label_ == "UNBORN" for m in modifiers):
+            for p in persons:
+                span = by_pos.get((p.start, p.end))
+                if p.kind == "child" and not p.named and p.text.lower() in self.unborn_words \
+                        and (span is None or q(span).get("placement") != "scene"):
+                    p.kind = "unborn"
+
         def ok_child(p: Optional[Person]) -> bool:
             return p is not None and p.kind == "child" and p.status in ("present", "unplaced")
 
@@ -241,6 +260,11 @@ class NarrativeFindings:
             if s.label_ != "DEMEANOUR" or quoted[s.start]:
                 continue
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
+                          and p.kind != "pronoun" and s.end < len(doc) and doc[s.end].lower_ in ("to", "on", "for", "of")),
+                         None)
+            if after is not None:  # "no injuries to Ms Carr", "no marks on the baby"
+                who = after
             if not ok_child(who):
                 continue
             if q(s).get("source") == "reported" or reported_by_other(s, None):
@@ -294,13 +318,6 @@ class NarrativeFindings:
                         sent_of[s.start] == p.sent and s.end <= p.start and who is not None and who.kind == "adult"
                         for s, who in speech_by):
                     p.status = "reported"
-        # a bare "baby" in a record about a pregnancy is the unborn baby unless placed at the scene
-        if any(m.label_ == "UNBORN" for m in modifiers):
-            for p in persons:
-                span = by_pos.get((p.start, p.end))
-                if p.kind == "child" and not p.named and p.text.lower() in self.unborn_words \
-                        and (span is None or q(span).get("placement") != "scene"):
-                    p.kind = "unborn"
         present = [p for p in persons if p.kind == "child" and p.status == "present"]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
         # only an adult son or daughter at the scene: the narrative has said who was there
