@@ -13,6 +13,7 @@ from typing import Dict, List, Optional
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from ..resources import load_json
 from .extensions import register_extensions
 from .mentions import MENTIONS_KEY
 
@@ -40,10 +41,13 @@ def age_in_years(text: str) -> Optional[float]:
 
 
 class AgeAttacher:
-    def __init__(self, nlp: Language, name: str = "nla_ages", *, spans_key: str = MENTIONS_KEY):
+    def __init__(self, nlp: Language, name: str = "nla_ages", *, spans_key: str = MENTIONS_KEY,
+                 words_file: str = "person_words.json"):
         register_extensions()
         self.name = name
         self.spans_key = spans_key
+        self.words_file = words_file
+        self.not_names = set(load_json(words_file)["not_names"])
 
     def __call__(self, doc: Doc) -> Doc:
         if self.spans_key not in doc.spans:
@@ -76,7 +80,10 @@ class AgeAttacher:
                 before = run[0]
             else:
                 before = a.start
-            target = next((p for p in people if 0 <= before - p.end <= 1 or (run is None and 0 <= p.start - a.end <= 1)), None)
+            if run is not None:  # only a noun right before the name: "daughter Lola (8)", not "IP, Grace (14)"
+                target = next((p for p in people if p.end == before), None)
+            else:
+                target = next((p for p in people if 0 <= before - p.end <= 1 or 0 <= p.start - a.end <= 1), None)
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
                 if run is None:
@@ -97,6 +104,15 @@ class AgeAttacher:
                 new.append(Span(doc, i, i + 1, label="CHILD", span_id="named"))
                 taken.add(i)
                 names[doc[i].lower_] = "CHILD"
+        # a name with a bare age in a list: "CHN (MOLLY 5, FREDDIE 8)", "Y (Amelia 7)"
+        for tok in doc[:-2]:
+            nxt, after = doc[tok.i + 1], doc[tok.i + 2]
+            if tok.is_alpha and (tok.is_title or tok.is_upper) and len(tok.text) > 1 and not tok.is_stop \
+                    and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
+                    and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
+                new.append(Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named"))
+                taken.add(tok.i)
+                names[tok.lower_] = "CHILD"
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:
@@ -146,6 +162,6 @@ class AgeAttacher:
         return self
 
 
-@Language.factory("nla_ages", default_config={"spans_key": MENTIONS_KEY})
-def make_ages(nlp: Language, name: str, spans_key: str) -> AgeAttacher:
-    return AgeAttacher(nlp, name, spans_key=spans_key)
+@Language.factory("nla_ages", default_config={"spans_key": MENTIONS_KEY, "words_file": "person_words.json"})
+def make_ages(nlp: Language, name: str, spans_key: str, words_file: str) -> AgeAttacher:
+    return AgeAttacher(nlp, name, spans_key=spans_key, words_file=words_file)

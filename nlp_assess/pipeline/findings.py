@@ -44,6 +44,7 @@ class Person:
     status: str = "present"  # for children: present|unplaced|absent|elsewhere|other_household|other|heading
     named: bool = False
     heading: bool = False
+    possessor: bool = False  # "the complainer's" in "the complainer's bairn"
 
 
 class NarrativeFindings:
@@ -90,6 +91,9 @@ class NarrativeFindings:
                 kind = q["subject"]
             persons.append(Person(s.start, s.end, kind, s.text, sent_of[s.start], self._gender(s.text),
                                   s.text.lower().split()[-1] in self.plural, named=s.id_ == "named"))
+        for p in persons:
+            nxt = doc[p.end] if p.end < len(doc) else None
+            p.possessor = nxt is not None and nxt.lower_ in ("'s", "’s", "'") and not p.plural
         # a name takes the gender of the noun right before it: "her son Riley (4)"
         for a, b in zip(persons, persons[1:]):
             if b.named and b.gender is None and a.gender is not None and 0 <= b.start - a.end <= 1 and not a.plural:
@@ -184,17 +188,19 @@ class NarrativeFindings:
             if sent_persons and sent_persons[0].kind == "pronoun" and sent_persons[0].text.lower() == pron.text.lower() \
                     and depth < 5:
                 return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
-            cands = [p for p in sent_persons if self._compatible(pron.text, p)]
+            cands = [p for p in sent_persons if self._compatible(pron.text, p) and not p.possessor]
             if cands:
                 # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby")
                 return min(cands, key=lambda p: (want is not None and p.gender != want, p.start))
         return None
 
     def speaker(self, start: int, sent: int, persons: List[Person], quoted: List[bool],
-                carry_over: bool = True) -> Optional[Person]:
+                carry_over: bool = True, skip_officers: bool = False) -> Optional[Person]:
         """Whose is the cue at token `start`: the nearest person before it in the sentence,
-        else (with carry_over) the subject of one of the two sentences before."""
-        before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]]
+        else (with carry_over) the subject of one of the two sentences before. A possessor
+        ("the complainer's bairn") is never the one meant."""
+        before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]
+                  and not p.possessor and not (skip_officers and p.kind == "officer")]
         if before:
             p = before[-1]
             if p.kind == "pronoun":
@@ -204,7 +210,8 @@ class NarrativeFindings:
             return None
         # no one named in the sentence: the subject carried over from the sentence before
         for back in (1, 2):
-            cands = [p for p in persons if p.sent == sent - back and p.kind != "officer" and not quoted[p.start]]
+            cands = [p for p in persons if p.sent == sent - back and p.kind != "officer" and not quoted[p.start]
+                     and not p.possessor]
             if cands:
                 p = cands[0]
                 return self.resolve(p, persons) if p.kind == "pronoun" else p
@@ -259,7 +266,7 @@ class NarrativeFindings:
         for s in mentions:
             if s.label_ != "DEMEANOUR" or quoted[s.start]:
                 continue
-            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            who = self.speaker(s.start, sent_of[s.start], persons, quoted, skip_officers=True)
             after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
                           and p.kind != "pronoun" and s.end < len(doc) and doc[s.end].lower_ in ("to", "on", "for", "of")),
                          None)
