@@ -107,7 +107,10 @@ class AgeAttacher:
         # a name with a bare age in a list: "CHN (MOLLY 5, FREDDIE 8)", "Y (Amelia 7)"
         for tok in doc[:-2]:
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
-            if tok.is_alpha and (tok.is_title or tok.is_upper) and len(tok.text) > 1 and not tok.is_stop \
+            prev = doc[tok.i - 1] if tok.i > 0 else None
+            in_list = prev is not None and (prev.text in ("(", ",", "&", ":", "-", "/") or prev.lower_ == "and"
+                                            or prev.i in taken)
+            if tok.is_alpha and (tok.is_title or tok.is_upper) and len(tok.text) > 1 and not tok.is_stop and in_list \
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
                 new.append(Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named"))
@@ -140,8 +143,7 @@ class AgeAttacher:
             return span.id_
         return "adult_child" if span.label_ == "CHILD" and label == "ADULT" else span.id_
 
-    @staticmethod
-    def _name_run(doc: Doc, age_start: int, taken: set, max_len: int = 3):
+    def _name_run(self, doc: Doc, age_start: int, taken: set, max_len: int = 3):
         """The capitalised words right before an age ("Tyler CARVER (9)"), if any."""
         end = age_start
         if end > 0 and doc[end - 1].text == ",":
@@ -150,7 +152,7 @@ class AgeAttacher:
         while start > 0 and end - start < max_len:
             tok = doc[start - 1]
             if not (tok.is_alpha and (tok.is_title or tok.is_upper) and not tok.is_stop and len(tok.text) > 1
-                    and tok.i not in taken):
+                    and tok.i not in taken and tok.lower_ not in self.not_names):
                 break
             start -= 1
         return (start, end) if start < end else None

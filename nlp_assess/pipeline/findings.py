@@ -244,8 +244,14 @@ class NarrativeFindings:
                         and (span is None or q(span).get("placement") != "scene"):
                     p.kind = "unborn"
 
+        # a named child placed at the scene anywhere in the text is there in every mention
+        placed_names = {p.text.split()[0].lower() for p in persons
+                        if p.named and p.kind == "child" and p.status in ("present", "unplaced")}
+
         def ok_child(p: Optional[Person]) -> bool:
-            return p is not None and p.kind == "child" and p.status in ("present", "unplaced")
+            if p is None or p.kind != "child":
+                return False
+            return p.status in ("present", "unplaced") or (p.named and p.text.split()[0].lower() in placed_names)
 
         # speech cues and who spoke them
         speech = [s for s in mentions if s.label_ == "SPEECH" and q(s).get("presence") != "absent" and not quoted[s.start]]
@@ -310,9 +316,14 @@ class NarrativeFindings:
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
             if not ok_child(who):
                 kids = [p for p in persons if p.sent == sent_of[s.start] and ok_child(p)]
-                if not kids:
+                in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
+                if kids:
+                    who = kids[0]
+                elif not in_sent and any(ok_child(p) for p in persons):
+                    # "VOICE OF THE CHILD: Not spoken to - both aged 2": a reason with no one named
+                    who = Person(s.start, s.end, "child", "children", sent_of[s.start], plural=True)
+                else:
                     continue
-                who = kids[0]
             reasons.append((s, who))
             evidence.append(("VOICE_REASON", s.start, s.end))
 
