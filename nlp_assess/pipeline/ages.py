@@ -67,8 +67,9 @@ class AgeAttacher:
         noun_labels: Dict[str, set] = {}
         for a in ages:
             age = age_in_years(a.text)
-            if age is None:
-                continue
+            following = doc[a.end].lower_ if a.end < len(doc) else ""
+            if age is None or following in ("pregnant", "gestation", "gone"):
+                continue  # "28 weeks pregnant" is not anyone's age
             label = "CHILD" if age < ADULT_AGE else "ADULT"
             after = next((p for p in people if p.start == a.end), None)  # "16yo female"
             run = None if after is not None else self._name_run(doc, a.start, taken)
@@ -83,7 +84,16 @@ class AgeAttacher:
             if run is not None:  # only a noun right before the name: "daughter Lola (8)", not "IP, Grace (14)"
                 target = next((p for p in people if p.end == before), None)
             else:
-                target = next((p for p in people if 0 <= before - p.end <= 1 or 0 <= p.start - a.end <= 1), None)
+                target = next((p for p in people if before == p.end or p.start == a.end
+                               or (before - p.end == 1 and doc[p.end].is_punct)
+                               or (p.start - a.end == 1 and doc[a.end].is_punct)), None)
+                if target is None and a.end + 2 < len(doc) and doc[a.end].text == "(" and doc[a.end + 2].text == ")" \
+                        and doc[a.end + 1].is_alpha and a.end + 1 not in taken \
+                        and doc[a.end + 1].lower_ not in self.not_names:  # "7YO (KAYDEN)"
+                    new.append(Span(doc, a.end + 1, a.end + 2, label=label, span_id="named"))
+                    taken.add(a.end + 1)
+                    names[doc[a.end + 1].lower_] = label
+                    continue
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
                 if run is None:

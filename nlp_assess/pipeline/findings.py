@@ -45,6 +45,7 @@ class Person:
     named: bool = False
     heading: bool = False
     possessor: bool = False  # "the complainer's" in "the complainer's bairn"
+    prep_object: bool = False  # "mum" in "with mum in the room"
 
 
 class NarrativeFindings:
@@ -60,6 +61,7 @@ class NarrativeFindings:
         self.plural = set(words["plural"])
         self.sharing_verbs = set(words["sharing_verbs"])
         self.unborn_words = set(words["unborn_words"])
+        self.prepositions = set(words["prepositions"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
@@ -94,6 +96,10 @@ class NarrativeFindings:
         for p in persons:
             nxt = doc[p.end] if p.end < len(doc) else None
             p.possessor = nxt is not None and nxt.lower_ in ("'s", "’s", "'") and not p.plural
+            j = p.start - 1
+            while j >= 0 and doc[j].lower_ in ("the", "her", "his", "their", "my", "a", "an", "both", "its"):
+                j -= 1
+            p.prep_object = j >= 0 and doc[j].lower_ in self.prepositions
         # a name takes the gender of the noun right before it: "her son Riley (4)"
         for a, b in zip(persons, persons[1:]):
             if b.named and b.gender is None and a.gender is not None and 0 <= b.start - a.end <= 1 and not a.plural:
@@ -184,7 +190,7 @@ class NarrativeFindings:
             return same[-1]
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
         for back in range(1, sents_before + 1):
-            sent_persons = [p for p in persons if p.sent == pron.sent - back]
+            sent_persons = [p for p in persons if p.sent == pron.sent - back and p.kind != "officer"]
             if sent_persons and sent_persons[0].kind == "pronoun" and sent_persons[0].text.lower() == pron.text.lower() \
                     and depth < 5:
                 return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
@@ -201,6 +207,9 @@ class NarrativeFindings:
         ("the complainer's bairn") is never the one meant."""
         before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]
                   and not p.possessor and not (skip_officers and p.kind == "officer")]
+        # objects of a preposition ("spoken to with mum in the room") are rarely the speaker
+        subjects = [p for p in before if not (p.start > 0 and p.prep_object)]
+        before = subjects or before
         if before:
             p = before[-1]
             if p.kind == "pronoun":
