@@ -75,7 +75,9 @@ class AgeAttacher:
             run = None if after is not None else self._name_run(doc, a.start, taken)
             if run is not None:
                 # "daughter Lola (8)", "IP Kim ROBSON (32)": the name is the person
-                new.append(Span(doc, run[0], run[1], label=label, span_id="named"))
+                named = Span(doc, run[0], run[1], label=label, span_id="named")
+                named._.age = age
+                new.append(named)
                 taken.update(range(run[0], run[1]))
                 names[doc[run[0]].lower_] = label
                 before = run[0]
@@ -142,6 +144,7 @@ class AgeAttacher:
             if (s.start, s.end) in relabel and s.label_ in ("CHILD", "ADULT"):
                 label, sid, age = relabel[(s.start, s.end)]
                 s = Span(doc, s.start, s.end, label=label, span_id=sid)
+                s._.age = age
             out.append(s)
         doc.spans[self.spans_key] = out + new
         return doc

@@ -7,6 +7,9 @@ def register_extensions() -> None:
     if not Span.has_extension("qualifiers"):
         # e.g. {"presence": "present", "subject": "child", "temporality": "current", ...}
         Span.set_extension("qualifiers", default=None)
+    if not Span.has_extension("age"):
+        # age in years attached by nla_ages ("son (24)" -> 24.0), else None
+        Span.set_extension("age", default=None)
     if not Doc.has_extension("findings"):
         # narrative-level findings of nla_findings (see pipeline/findings.py)
         Doc.set_extension("findings", default=None)

@@ -46,6 +46,7 @@ class Person:
     heading: bool = False
     possessor: bool = False  # "the complainer's" in "the complainer's bairn"
     prep_object: bool = False  # "mum" in "with mum in the room"
+    age: Optional[float] = None
 
 
 class NarrativeFindings:
@@ -92,7 +93,7 @@ class NarrativeFindings:
             if kind == "child" and q.get("subject") in ("adult", "unborn"):
                 kind = q["subject"]
             persons.append(Person(s.start, s.end, kind, s.text, sent_of[s.start], self._gender(s.text),
-                                  s.text.lower().split()[-1] in self.plural, named=s.id_ == "named"))
+                                  s.text.lower().split()[-1] in self.plural, named=s.id_ == "named", age=s._.age))
         for p in persons:
             nxt = doc[p.end] if p.end < len(doc) else None
             p.possessor = nxt is not None and nxt.lower_ in ("'s", "’s", "'") and not p.plural
@@ -399,17 +400,33 @@ class NarrativeFindings:
 
         # --- minimising language about children
         rejects = [s for s in mentions if s.label_ == "MIN_REJECT"]
+
+        def rejected(s: Span) -> bool:
+            """Quoted to reject it: a rejection cue in the sentence, or opening the next one."""
+            for r in rejects:
+                if sent_of[r.start] == sent_of[s.start] and -10 <= (r.start - s.end) and (s.start - r.end) <= 10:
+                    return True
+                if sent_of[r.start] == sent_of[s.start] + 1 and r.start - sents[sent_of[r.start]].start <= 6:
+                    return True
+            return False
+
         minimising = False
         for s in mentions:
-            if s.label_ != "MINIMISING":
-                continue
-            if any(sent_of[r.start] == sent_of[s.start] and -4 <= (r.start - s.end) and (s.start - r.end) <= 10
-                   for r in rejects):
+            if s.label_ not in ("MINIMISING", "MIN_RELATIONSHIP") or rejected(s):
                 continue
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
-            child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
-            if who is not None and who.kind == "adult" and not child_word:
-                continue
+            if s.label_ == "MIN_RELATIONSHIP":
+                # "boyfriend" for an adult exploiting a child: "Keeley (15) ... her boyfriend Pike (22)":
+                # the child's own age and an adult partner's age must both be stated, the child under 16
+                partner = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 1), None)
+                if partner is None or partner.age is None or partner.age < 18:
+                    continue
+                if who is None or who.kind != "child" or who.age is None or who.age >= 16:
+                    continue
+            else:
+                child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
+                if who is not None and who.kind == "adult" and not child_word:
+                    continue
             minimising = True
             evidence.append(("MINIMISING", s.start, s.end))
 
