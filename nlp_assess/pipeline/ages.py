@@ -83,8 +83,13 @@ class AgeAttacher:
                 before = run[0]
             else:
                 before = a.start
-            if run is not None:  # only a noun right before the name: "daughter Lola (8)", not "IP, Grace (14)"
-                target = next((p for p in people if p.end == before), None)
+            if run is not None:
+                # the noun right before the name ("daughter Lola (8)"), or in apposition after a
+                # determiner ("her son, Martin (44)"), but not a list ("IP, Grace (14)")
+                target = next((p for p in people if p.end == before or (
+                    before - p.end == 1 and doc[p.end].text == "," and p.start > 0
+                    and doc[p.start - 1].lower_ in ("the", "her", "his", "their", "my", "our", "a", "an", "'s", "’s"))),
+                    None)
             else:
                 target = next((p for p in people if before == p.end or p.start == a.end
                                or (before - p.end == 1 and doc[p.end].is_punct)

@@ -250,8 +250,7 @@ class NarrativeFindings:
         if any(m.label_ == "UNBORN" for m in modifiers):
             for p in persons:
                 span = by_pos.get((p.start, p.end))
-                if p.kind == "child" and not p.named and p.text.lower() in self.unborn_words \
-                        and (span is None or q(span).get("placement") != "scene"):
+                if p.kind == "child" and not p.named and p.age is None and p.text.lower() in self.unborn_words:
                     p.kind = "unborn"
 
         # a named child placed at the scene anywhere in the text is there in every mention
