@@ -19,6 +19,7 @@ TARGETS: Dict[str, Tuple[str, str]] = {
     "referral_recorded": ("binary", "all"),
     "na_despite_presence": ("binary", "all"),
     "minimising_language": ("binary", "all"),
+    "review_copy_paste": ("binary", "all"),
 }
 THRESHOLDS = {"child_present": 0.95, "demeanour_recorded": 0.92, "voice": 0.90, "referral_recorded": 0.92,
               "na_despite_presence": 0.95, "minimising_language": 0.85, "review_copy_paste": 0.95}

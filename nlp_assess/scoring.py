@@ -18,7 +18,7 @@ from .findings import record_findings
 from .records import InputRow, rows_from_dicts
 
 OUTPUT_FIELDS = ("record_id", "status", "error", "child_present", "demeanour_recorded", "voice",
-                 "referral_recorded", "review_copy_paste", "copy_of", "na_despite_presence",
+                 "referral_recorded", "review_copy_paste", "copy_of", "review_similarity", "na_despite_presence",
                  "minimising_language", "quality_score", "quality_band", "evidence")
 
 _NLP: Optional[Language] = None
@@ -59,10 +59,27 @@ def _chunks(rows: Iterable[InputRow], size: int) -> Iterator[List[InputRow]]:
         yield chunk
 
 
+def review_findings(rows: List[InputRow]) -> Dict[int, Dict[str, Any]]:
+    """Batch-level pass over every supervisor review: copies and stock reviews, by row index."""
+    from .reviews import detect_copies
+
+    valid = [r for r in rows if r.record is not None]
+    found = detect_copies([str(r.record.get("supervisor_review") or "") for r in valid],
+                          [r.record_id for r in valid], [str(r.record["narrative"]) for r in valid])
+    return {r.index: f for r, f in zip(valid, found)}
+
+
 def assess_rows(rows: Iterable[InputRow], *, nlp: Optional[Language] = None, batch_size: int = 256,
-                n_process: int = 1) -> Iterator[Dict[str, Any]]:
-    """Assess InputRows (see `records.read_records`), yielding output rows in order."""
+                n_process: int = 1, reviews: bool = True) -> Iterator[Dict[str, Any]]:
+    """Assess InputRows (see `records.read_records`), yielding output rows in order.
+
+    With `reviews` (the default) the batch is first read whole for the copy-paste review
+    pass (two passes: reviews, then narratives)."""
     nlp = nlp or get_pipeline()
+    by_index: Dict[int, Dict[str, Any]] = {}
+    if reviews:
+        rows = list(rows)
+        by_index = review_findings(rows)
     for chunk in _chunks(rows, batch_size):
         valid = [r for r in chunk if r.record is not None]
         texts = [str(r.record["narrative"]) for r in valid]
@@ -78,6 +95,12 @@ def assess_rows(rows: Iterable[InputRow], *, nlp: Optional[Language] = None, bat
                                     row.record.get("children_present_field"))
             out = empty_row(row)
             out.update(found)
+            review = by_index.get(row.index)
+            if review is not None:
+                out["review_copy_paste"] = review["review_copy_paste"]
+                out["copy_of"] = review["copy_of"]
+                out["review_similarity"] = review["review_similarity"]
+                out["evidence"] = out["evidence"] + review["review_evidence"]
             out["status"] = "ok"
             results[row.index] = out
         for row in chunk:

@@ -147,6 +147,21 @@ def find_clusters(token_lists: Sequence[Sequence[str]], settings: ReviewSettings
     return cluster, best
 
 
+def text_similarity(a: str, b: str, settings: Optional[ReviewSettings] = None) -> float:
+    """Verified similarity of two texts with the detector's normalisation and settings."""
+    from .normalise import shingles
+
+    settings = settings or ReviewSettings.from_rules()
+    sa = shingles(normalise(a).split(), settings.shingle_size)
+    sb = shingles(normalise(b).split(), settings.shingle_size)
+    return similarity(set(sa), set(sb), settings.min_shared)
+
+
+def is_copy(a: str, b: str, settings: Optional[ReviewSettings] = None) -> bool:
+    settings = settings or ReviewSettings.from_rules()
+    return text_similarity(a, b, settings) >= settings.threshold
+
+
 class Specificity:
     """How much of a review refers to this record's own facts."""
 
@@ -176,7 +191,8 @@ def detect_copies(reviews: Sequence[Optional[str]], record_ids: Sequence[str],
                   narratives: Optional[Sequence[Optional[str]]] = None,
                   settings: Optional[ReviewSettings] = None) -> List[Dict[str, Any]]:
     """One dict per review: review_copy_paste, copy_of, review_similarity, review_specificity,
-    review_kind ("copy", "stock" or None) and evidence on the supervisor_review field."""
+    review_kind ("copy", "stock" or None), review_cluster (an id shared by the members of a
+    copy cluster) and review_evidence (spans on the supervisor_review field)."""
     settings = settings or ReviewSettings.from_rules()
     spec = Specificity()
     normalised = [normalise(r) if r and r.strip() else "" for r in reviews]
@@ -190,7 +206,8 @@ def detect_copies(reviews: Sequence[Optional[str]], record_ids: Sequence[str],
     for i, review in enumerate(reviews):
         text = review or ""
         row: Dict[str, Any] = {"review_copy_paste": False, "copy_of": [], "review_similarity": None,
-                               "review_specificity": None, "review_kind": None, "review_evidence": []}
+                               "review_specificity": None, "review_kind": None, "review_cluster": None,
+                               "review_evidence": []}
         if not text.strip():
             out.append(row)
             continue
@@ -203,6 +220,7 @@ def detect_copies(reviews: Sequence[Optional[str]], record_ids: Sequence[str],
             others = sorted({str(record_ids[j]) for j in members[int(cluster[i])] if j != i})
             row["copy_of"] = others[:settings.max_copy_of]
             row["review_similarity"] = round(float(best[i]), 3)
+            row["review_cluster"] = int(cluster[i])
         elif spec.is_stock_phrase(normalised[i]) or n_content <= settings.stock_max_content_words:
             kind = "stock"
         if kind:

@@ -16,12 +16,13 @@ from ..resources import load_json
 @lru_cache(maxsize=1)
 def _rules():
     data = load_json("review_rules.json")
+    first = [(re.compile(p, re.I), r) for p, r in data["replace_first"]]
     replace = [(re.compile(p), r) for p, r in data["replace"]]
     keep_upper = set(data["keep_upper"])
-    return data, replace, keep_upper
+    return data, first, replace, keep_upper
 
 
-_NAME = re.compile(r"(?<=[a-z,;:)] )([A-Z][a-z'’-]+)|\b([A-Z]{2,}[A-Z'’-]*)\b")
+_NAME = re.compile(r"(?<=[a-z,;:)>] )([A-Z][a-z'’-]+)|\b([A-Z]{2,}[A-Z'’-]*)\b")
 
 
 def _names(text: str, keep_upper) -> str:
@@ -40,8 +41,11 @@ def _names(text: str, keep_upper) -> str:
 
 
 def normalise(text: str) -> str:
-    data, replace, keep_upper = _rules()
-    out = _names(text or "", keep_upper).lower()
+    data, first, replace, keep_upper = _rules()
+    out = text or ""
+    for pattern, repl in first:  # dates, times, ranks and collar numbers, before names
+        out = pattern.sub(repl, out)
+    out = _names(" ".join(out.split()), keep_upper).lower()
     for pattern, repl in replace:
         out = pattern.sub(repl, out)
     return " ".join(out.split())
