@@ -1,31 +1,37 @@
 """Find copied and stock supervisor reviews in a batch.
 
-Two signals, both in `detect_copies`:
+Two signals:
 1. copies: reviews whose normalised wording is the same (exact) or nearly the same
    (MinHash LSH candidates, each verified exactly: the larger of Jaccard similarity and
-   containment of word 3-gram shingles must reach `threshold`, so a copy padded with new
-   text still counts). Verified pairs are joined into clusters (union-find). Reviews
-   shorter than `min_tokens` never join a cluster, so short and empty reviews do not all
-   collide with each other;
+   containment of word 3-gram shingles must reach `threshold`, with at least `min_shared`
+   shingles in common, so a copy padded with new text still counts). Verified pairs are
+   joined into clusters (union-find). Reviews shorter than `min_tokens` never join a
+   cluster, so short and empty reviews do not all collide with each other;
 2. stock: a review that says nothing of this record's own facts: a known stock phrase, or at
    most `stock_max_content_words` content words (words that are neither stop words nor the
    generic vocabulary of reviews: "reviewed", "risk", "appropriate", "officers", ...).
    The share of content words that also occur in the record's narrative is reported as
    `review_specificity`.
+
+`analyse` works on a stream of texts in chunks and keeps only arrays (signatures, shingle
+hashes of the distinct texts), so a million reviews fit in well under 1 GiB;
+`detect_copies` turns its result into one dict per review.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Dict, List, Optional, Sequence
+from itertools import islice
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..resources import load_json
-from .minhash import TokenHasher, band_keys, candidate_pairs, shingle_hashes, signatures
-from .normalise import normalise
+from .minhash import band_keys, candidate_pairs, shingle_hashes_flat, signatures, sorted_unique
+from .normalise import BatchEncoder, Normaliser, shingles
 
 _WORD = re.compile(r"[a-z][a-z'’-]+")
+KIND_NONE, KIND_COPY, KIND_STOCK = 0, 1, 2
 
 
 @dataclass
@@ -34,11 +40,12 @@ class ReviewSettings:
     min_tokens: int = 6
     num_perm: int = 32
     bands: int = 16
-    threshold: float = 0.6
-    min_shared: int = 4
+    threshold: float = 0.15
+    min_shared: int = 5
+    prefilter: float = 0.1
     max_copy_of: int = 10
     stock_max_content_words: int = 2
-    chunk_size: int = 50_000
+    chunk_size: int = 20_000
 
     def __post_init__(self):
         if self.num_perm % self.bands:
@@ -57,22 +64,6 @@ class ReviewSettings:
         return cls(**values)
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def similarity(a: set, b: set, min_shared: int = 1) -> float:
     """max(Jaccard, containment) of two shingle sets; 0 when they share fewer than
     `min_shared` shingles (two short reviews sharing one stock phrase are not copies)."""
@@ -84,76 +75,12 @@ def similarity(a: set, b: set, min_shared: int = 1) -> float:
     return max(inter / len(a | b), inter / min(len(a), len(b)))
 
 
-def find_clusters(token_lists: Sequence[Sequence[str]], settings: ReviewSettings):
-    """Cluster near-identical token lists. Returns (cluster id per doc or -1, best similarity per doc)."""
-    n = len(token_lists)
-    uf = _UnionFind(n)
-    best = np.zeros(n)
-    eligible = [i for i, t in enumerate(token_lists) if len(t) >= settings.min_tokens]
-    # 1. exact copies after normalisation
-    first: Dict[str, int] = {}
-    reps: List[int] = []
-    for i in eligible:
-        key = " ".join(token_lists[i])
-        j = first.setdefault(key, i)
-        if j == i:
-            reps.append(i)
-        else:
-            uf.union(j, i)
-            best[i] = best[j] = 1.0
-    # 2. near copies among the distinct texts: MinHash LSH candidates, verified exactly
-    hasher = TokenHasher()
-    flat_parts, offsets_parts = [], []
-    sig_keys = []
-    for c in range(0, len(reps), settings.chunk_size):
-        chunk = reps[c:c + settings.chunk_size]
-        hashes, offsets = shingle_hashes([hasher.ids(token_lists[i]) for i in chunk], settings.shingle_size)
-        sig = signatures(hashes, offsets, settings.num_perm)
-        sig_keys.append(band_keys(sig, settings.bands))
-        flat_parts.append(hashes)
-        offsets_parts.append(offsets)
-    if reps:
-        keys = np.concatenate(sig_keys)
-        pairs = candidate_pairs(keys, np.arange(len(reps)))
-        cache: Dict[int, set] = {}
-
-        def shingle_set(r: int) -> set:
-            s = cache.get(r)
-            if s is None:
-                part, k = divmod(r, settings.chunk_size)
-                off = offsets_parts[part]
-                s = cache[r] = set(flat_parts[part][off[k]:off[k + 1]].tolist())
-            return s
-
-        for a, b in pairs.tolist():
-            sim = similarity(shingle_set(a), shingle_set(b), settings.min_shared)
-            if sim >= settings.threshold:
-                ia, ib = reps[a], reps[b]
-                uf.union(ia, ib)
-                best[ia] = max(best[ia], sim)
-                best[ib] = max(best[ib], sim)
-    cluster = np.full(n, -1, dtype=np.int64)
-    roots = [uf.find(i) for i in range(n)]
-    sizes: Dict[int, int] = {}
-    for i in eligible:
-        sizes[roots[i]] = sizes.get(roots[i], 0) + 1
-    for i in eligible:
-        if sizes[roots[i]] > 1:
-            cluster[i] = roots[i]
-    # members of an exact group share the best similarity of their group's representative
-    for i in eligible:
-        if cluster[i] >= 0 and best[i] == 0:
-            best[i] = max(best[roots[i]], 1.0 if sizes[roots[i]] > 1 else 0.0)
-    return cluster, best
-
-
 def text_similarity(a: str, b: str, settings: Optional[ReviewSettings] = None) -> float:
     """Verified similarity of two texts with the detector's normalisation and settings."""
-    from .normalise import shingles
-
     settings = settings or ReviewSettings.from_rules()
-    sa = shingles(normalise(a).split(), settings.shingle_size)
-    sb = shingles(normalise(b).split(), settings.shingle_size)
+    norm = Normaliser()
+    sa = shingles(norm.tokens(a), settings.shingle_size)
+    sb = shingles(norm.tokens(b), settings.shingle_size)
     return similarity(set(sa), set(sb), settings.min_shared)
 
 
@@ -182,9 +109,234 @@ class Specificity:
         facts = set(_WORD.findall((narrative or "").lower()))
         return len(content & facts) / len(content)
 
-    def is_stock_phrase(self, normalised: str) -> bool:
+    def count_content(self, normalised_tokens: Sequence[str]) -> int:
+        """Content words among normalised tokens: distinct words that are neither stop words nor
+        generic review vocabulary, plus names (not a signature's name after a rank or number)."""
+        ignore = self.ignore
+        seen = set()
+        prev = ""
+        for t in normalised_tokens:
+            if t == "<name>":
+                if prev not in ("<officer>", "<num>", "<name>"):
+                    seen.add(("<name>", len(seen)))
+            elif len(t) > 2 and t[0] != "<" and t not in ignore:
+                seen.add(t)
+            prev = t
+        return len(seen)
+
+    def is_stock_phrase(self, normalised_tokens: Sequence[str]) -> bool:
         """The review is one of the stock phrases once placeholders are dropped."""
-        return " ".join(w for w in normalised.split() if not w.startswith("<")) in self.stock
+        if len(normalised_tokens) > 12:
+            return False
+        return " ".join(w for w in normalised_tokens if not w.startswith("<")) in self.stock
+
+
+class _UnionFind:
+    def __init__(self, n: int):
+        self.parent = list(range(n))
+
+    def find(self, i: int) -> int:
+        parent = self.parent
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class CopyResult:
+    """Per review (same order as the input): cluster id (-1: none), best verified similarity,
+    kind (0 none, 1 copy, 2 stock), number of content words, specificity (nan: no review)."""
+
+    cluster: np.ndarray
+    similarity: np.ndarray
+    kind: np.ndarray
+    content_words: np.ndarray
+    specificity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.cluster)
+
+
+def _position_powers(base: int, size: int) -> np.ndarray:
+    with np.errstate(over="ignore"):
+        return np.cumprod(np.full(max(size, 1), base, dtype=np.uint64))
+
+
+def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Optional[str]]] = None,
+            settings: Optional[ReviewSettings] = None) -> CopyResult:
+    """Copies and stock reviews of a whole batch, streamed in chunks of `chunk_size`."""
+    settings = settings or ReviewSettings.from_rules()
+    spec = Specificity()
+    enc = BatchEncoder(spec.ignore)
+    n_reps_so_far = 0
+    rep_parts, group_size = [], []
+    hashes_parts, offsets_parts, sig_parts = [], [], []
+    content_parts, spec_parts, stock_parts = [], [], []
+    narr_iter = iter(narratives) if narratives is not None else None
+    it = iter(reviews)
+    while True:
+        chunk = [t or "" for t in islice(it, settings.chunk_size)]
+        if not chunk:
+            break
+        narr = [next(narr_iter) or "" for _ in chunk] if narr_iter is not None else None
+        ids, lengths = enc.encode(chunk)
+        n = len(chunk)
+        offsets = np.concatenate(([0], np.cumsum(lengths)))
+        review = np.repeat(np.arange(n), lengths)
+        flags = enc.content_flags()
+        # distinct content words per review, plus names that are not a signature ("PS 1234 SMITH")
+        is_content = flags[ids]
+        pairs = sorted_unique((review[is_content].astype(np.int64) << 32) | ids[is_content].astype(np.int64))
+        n_content = np.bincount((pairs >> 32).astype(np.int64), minlength=n)
+        prev = np.concatenate(([enc.END], ids[:-1]))
+        at_start = np.zeros(len(ids), dtype=bool)
+        at_start[offsets[:-1][lengths > 0]] = True
+        name = (ids == enc.NAME) & (at_start | ~np.isin(prev, [enc.OFFICER, enc.NUM, enc.NAME]))
+        n_content = n_content + np.bincount(review[name], minlength=n)
+        stock = n_content <= settings.stock_max_content_words
+        for i in np.nonzero((lengths > 0) & (lengths <= 12) & ~stock)[0].tolist():
+            toks = [enc.strings[t] for t in ids[offsets[i]:offsets[i + 1]].tolist()]
+            stock[i] = spec.is_stock_phrase(toks)
+        empty = np.array([not t.strip() for t in chunk], dtype=bool)
+        stock &= ~empty
+        content_parts.append(n_content)
+        stock_parts.append(stock)
+        sp = np.full(n, np.nan, dtype=np.float32)
+        for i in np.nonzero(~empty)[0].tolist():
+            sp[i] = spec.score(chunk[i], narr[i]) if narr is not None else 0.0
+        spec_parts.append(sp)
+        # exact copies: two polynomial hashes of each review's token sequence
+        token_hash = enc.hashes()[ids]
+        pos = np.arange(len(ids)) - offsets[review]
+        h1, h2 = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
+        nonempty = lengths > 0
+        if nonempty.any():
+            longest = int(lengths.max())
+            with np.errstate(over="ignore"):
+                h1[nonempty] = np.add.reduceat(token_hash * _position_powers(1_000_003, longest)[pos],
+                                               offsets[:-1][nonempty])
+                h2[nonempty] = np.add.reduceat(token_hash * _position_powers(998_244_353, longest)[pos],
+                                               offsets[:-1][nonempty])
+        eligible = (lengths >= settings.min_tokens) & ~empty
+        # exact copies within the chunk share one representative (copies in other chunks are
+        # joined later by LSH, their signatures being identical)
+        rep = np.full(n, -1, dtype=np.int64)
+        cand = np.nonzero(eligible)[0]
+        if len(cand):
+            key = h1[cand] ^ (h2[cand] * np.uint64(0x9E3779B97F4A7C15)) ^ lengths[cand].astype(np.uint64)
+            order = np.argsort(key, kind="stable")
+            ks = key[order]
+            new_group = np.concatenate(([True], ks[1:] != ks[:-1]))
+            group_no = np.cumsum(new_group) - 1
+            firsts = cand[order[new_group]]
+            rep[cand[order]] = n_reps_so_far + group_no
+            sizes = np.bincount(group_no)
+            group_size.extend(sizes.tolist())
+            new_reps = firsts  # in representative-number order
+            tok_start, tok_len = offsets[new_reps], lengths[new_reps]
+            gather = np.repeat(tok_start - np.concatenate(([0], np.cumsum(tok_len)[:-1])), tok_len) \
+                + np.arange(int(tok_len.sum()))
+            hashes, offs = shingle_hashes_flat(token_hash[gather], tok_len, settings.shingle_size)
+            hashes_parts.append(hashes.astype(np.uint32))
+            offsets_parts.append(offs)
+            sig_parts.append(signatures(hashes, offs, settings.num_perm))
+            n_reps_so_far += len(new_reps)
+        rep_parts.append(rep)
+    rep_of_arr = np.concatenate(rep_parts) if rep_parts else np.zeros(0, dtype=np.int64)
+    n, n_reps = len(rep_of_arr), len(group_size)
+    uf = _UnionFind(n_reps)
+    best_rep = np.zeros(n_reps, dtype=np.float32)
+    if n_reps:
+        sig_all = np.concatenate(sig_parts)
+        pairs = candidate_pairs(band_keys(sig_all, settings.bands), np.arange(n_reps))
+        if len(pairs):  # a cheap filter before exact verification: signature agreement estimates Jaccard
+            agree = (sig_all[pairs[:, 0]] == sig_all[pairs[:, 1]]).mean(axis=1)
+            pairs = pairs[agree >= settings.prefilter]
+        del sig_all
+        chunk_start = np.cumsum([0] + [len(o) - 1 for o in offsets_parts])
+
+        def shingle_set(r: int) -> set:
+            part = int(np.searchsorted(chunk_start, r, side="right") - 1)
+            k = r - chunk_start[part]
+            off = offsets_parts[part]
+            return set(hashes_parts[part][off[k]:off[k + 1]].tolist())
+
+        for a, b in pairs.tolist():
+            if uf.find(a) == uf.find(b):
+                continue  # already joined through another pair
+            sim = similarity(shingle_set(a), shingle_set(b), settings.min_shared)
+            if sim >= settings.threshold:
+                uf.union(a, b)
+                best_rep[a] = max(best_rep[a], sim)
+                best_rep[b] = max(best_rep[b], sim)
+    roots = np.array([uf.find(r) for r in range(n_reps)], dtype=np.int64)
+    cluster = np.full(n, -1, dtype=np.int64)
+    sim = np.zeros(n, dtype=np.float32)
+    eligible = rep_of_arr >= 0
+    if n_reps:
+        gsize = np.array(group_size, dtype=np.int64)
+        sizes = np.bincount(roots, weights=gsize, minlength=n_reps)
+        root_of = roots[rep_of_arr[eligible]]
+        in_cluster = sizes[root_of] > 1
+        idx = np.nonzero(eligible)[0][in_cluster]
+        cluster[idx] = root_of[in_cluster]
+        sim[idx] = np.where(gsize[rep_of_arr[idx]] > 1, 1.0, best_rep[rep_of_arr[idx]])
+    stock = np.concatenate(stock_parts) if stock_parts else np.zeros(0, dtype=bool)
+    kind = np.where(cluster >= 0, KIND_COPY, np.where(stock, KIND_STOCK, KIND_NONE)).astype(np.int8)
+    return CopyResult(cluster, sim, kind,
+                      np.concatenate(content_parts) if content_parts else np.zeros(0, dtype=np.int64),
+                      np.concatenate(spec_parts) if spec_parts else np.zeros(0, dtype=np.float32))
+
+
+class CopyRows:
+    """Output fields for one review at a time, from a CopyResult (clusters' id lists built once)."""
+
+    def __init__(self, result: CopyResult, record_ids: Sequence[str], settings: Optional[ReviewSettings] = None):
+        self.result = result
+        self.record_ids = record_ids
+        self.max_copy_of = (settings or ReviewSettings.from_rules()).max_copy_of
+        members: Dict[int, List[str]] = {}
+        for i in np.nonzero(result.cluster >= 0)[0].tolist():
+            members.setdefault(int(result.cluster[i]), []).append(str(record_ids[i]))
+        for ids in members.values():
+            ids.sort()
+        self.members = members
+
+    def row(self, i: int, review: Optional[str]) -> Dict[str, Any]:
+        r = self.result
+        text = review or ""
+        spec = float(r.specificity[i])
+        out: Dict[str, Any] = {"review_copy_paste": False, "copy_of": [], "review_similarity": None,
+                               "review_specificity": None if np.isnan(spec) else round(spec, 3),
+                               "review_kind": None, "review_cluster": None, "review_evidence": []}
+        kind = int(r.kind[i])
+        if kind == KIND_NONE or not text.strip():
+            return out
+        if kind == KIND_COPY:
+            own = str(self.record_ids[i])
+            ids = self.members[int(r.cluster[i])]
+            out["copy_of"] = [x for x in ids[:self.max_copy_of + 1] if x != own][:self.max_copy_of]
+            out["review_similarity"] = round(float(r.similarity[i]), 3)
+            out["review_cluster"] = int(r.cluster[i])
+        out["review_copy_paste"] = True
+        out["review_kind"] = "copy" if kind == KIND_COPY else "stock"
+        start, end = len(text) - len(text.lstrip()), len(text.rstrip())
+        out["review_evidence"] = [{"label": "REVIEW_COPY" if kind == KIND_COPY else "REVIEW_STOCK",
+                                   "text": text[start:end], "start": start, "end": end, "field": "supervisor_review"}]
+        return out
+
+
+def find_clusters(token_lists: Sequence[Sequence[str]], settings: ReviewSettings):
+    """Clusters of already-normalised token lists (for tests and tools): (cluster ids, similarity)."""
+    texts = [" ".join(t) for t in token_lists]
+    res = analyse(texts, settings=settings)
+    return res.cluster, res.similarity
 
 
 def detect_copies(reviews: Sequence[Optional[str]], record_ids: Sequence[str],
@@ -194,42 +346,6 @@ def detect_copies(reviews: Sequence[Optional[str]], record_ids: Sequence[str],
     review_kind ("copy", "stock" or None), review_cluster (an id shared by the members of a
     copy cluster) and review_evidence (spans on the supervisor_review field)."""
     settings = settings or ReviewSettings.from_rules()
-    spec = Specificity()
-    normalised = [normalise(r) if r and r.strip() else "" for r in reviews]
-    token_lists = [n.split() for n in normalised]
-    cluster, best = find_clusters(token_lists, settings)
-    members: Dict[int, List[int]] = {}
-    for i, c in enumerate(cluster.tolist()):
-        if c >= 0:
-            members.setdefault(c, []).append(i)
-    out = []
-    for i, review in enumerate(reviews):
-        text = review or ""
-        row: Dict[str, Any] = {"review_copy_paste": False, "copy_of": [], "review_similarity": None,
-                               "review_specificity": None, "review_kind": None, "review_cluster": None,
-                               "review_evidence": []}
-        if not text.strip():
-            out.append(row)
-            continue
-        narrative = narratives[i] if narratives is not None else ""
-        n_content = len(spec.content_words(text))
-        row["review_specificity"] = round(spec.score(text, narrative or ""), 3)
-        kind = None
-        if cluster[i] >= 0:
-            kind = "copy"
-            others = sorted({str(record_ids[j]) for j in members[int(cluster[i])] if j != i})
-            row["copy_of"] = others[:settings.max_copy_of]
-            row["review_similarity"] = round(float(best[i]), 3)
-            row["review_cluster"] = int(cluster[i])
-        elif spec.is_stock_phrase(normalised[i]) or n_content <= settings.stock_max_content_words:
-            kind = "stock"
-        if kind:
-            row["review_copy_paste"] = True
-            row["review_kind"] = kind
-            start = len(text) - len(text.lstrip())
-            end = len(text.rstrip())
-            row["review_evidence"] = [{"label": "REVIEW_COPY" if kind == "copy" else "REVIEW_STOCK",
-                                       "text": text[start:end], "start": start, "end": end,
-                                       "field": "supervisor_review"}]
-        out.append(row)
-    return out
+    result = analyse(reviews, narratives, settings)
+    rows = CopyRows(result, record_ids, settings)
+    return [rows.row(i, reviews[i]) for i in range(len(reviews))]

@@ -8,6 +8,7 @@ arrays for a whole chunk of documents at once.
 from __future__ import annotations
 
 import zlib
+from itertools import chain
 from typing import Dict, List, Sequence, Tuple
 
 import numpy as np
@@ -34,23 +35,28 @@ class TokenHasher:
 
     def ids(self, toks: Sequence[str]) -> List[int]:
         cache = self.cache
-        out = []
-        for t in toks:
-            h = cache.get(t)
-            if h is None:
-                h = cache[t] = zlib.crc32(t.encode("utf-8")) + 1
-            out.append(h)
-        return out
+        return [cache.get(t) or self._add(t) for t in toks]
+
+    def _add(self, tok: str) -> int:
+        h = self.cache[tok] = zlib.crc32(tok.encode("utf-8")) + 1
+        return h
 
 
 def shingle_hashes(token_ids: Sequence[Sequence[int]], n: int = 3) -> Tuple[np.ndarray, np.ndarray]:
     """Flat uint64 shingle hashes and per-document offsets (len(docs) + 1).
 
     A document shorter than n tokens has one shingle made of all its tokens."""
-    lengths = np.fromiter((len(t) for t in token_ids), dtype=np.int64, count=len(token_ids))
-    flat = np.fromiter((i for t in token_ids for i in t), dtype=np.uint64, count=int(lengths.sum()))
+    lengths = np.array([len(t) for t in token_ids], dtype=np.int64)
+    flat = np.array(list(chain.from_iterable(token_ids)), dtype=np.uint64)
+    return shingle_hashes_flat(flat, lengths, n)
+
+
+def shingle_hashes_flat(flat: np.ndarray, lengths: np.ndarray, n: int = 3) -> Tuple[np.ndarray, np.ndarray]:
+    """As `shingle_hashes`, from one flat array of token hashes and each document's length."""
+    flat = flat.astype(np.uint64, copy=False)
+    lengths = np.asarray(lengths, dtype=np.int64)
     starts = np.concatenate(([0], np.cumsum(lengths)))
-    doc_of = np.repeat(np.arange(len(token_ids)), lengths)
+    doc_of = np.repeat(np.arange(len(lengths)), lengths)
     counts = np.maximum(lengths - n + 1, np.minimum(lengths, 1))
     offsets = np.concatenate(([0], np.cumsum(counts)))
     out = np.zeros(int(offsets[-1]), dtype=np.uint64)
@@ -124,4 +130,12 @@ def candidate_pairs(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
         return np.zeros((0, 2), dtype=np.int64)
     allp = np.concatenate(pairs)
     allp.sort(axis=1)
-    return np.unique(allp, axis=0)
+    key = np.sort((allp[:, 0].astype(np.int64) << 32) | allp[:, 1].astype(np.int64))
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    return np.stack([key >> 32, key & 0xFFFFFFFF], axis=1)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """np.unique by sorting (faster than the hash-based unique for large integer arrays)."""
+    s = np.sort(values)
+    return s[np.concatenate(([True], s[1:] != s[:-1]))] if len(s) else s
