@@ -12,6 +12,7 @@ import spacy
 from spacy.language import Language
 
 from . import ages, context, findings, mentions, sentences  # noqa: F401  (registers the factories)
+from ..resources import load_json
 from .context import MODIFIERS_KEY
 from .extensions import register_extensions
 from .findings import EVIDENCE_KEY
@@ -25,6 +26,9 @@ def adapt_tokenizer(nlp: Language) -> None:
     """Drop the tokenizer's emoticon exceptions that swallow ages: "(8)" must be
     "(", "8", ")", not "(", "8)"."""
     nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if "(" not in k and ")" not in k}
+    # hurried-log shorthand reads as the word it stands for in phrase rules ("kids @ their dads")
+    for short, word in load_json("norms.json")["norms"].items():
+        nlp.vocab[short].norm_ = word
 
 
 def build_pipeline() -> Language:

@@ -53,7 +53,7 @@ class AgeAttacher:
         if self.spans_key not in doc.spans:
             return doc
         spans = list(doc.spans[self.spans_key])
-        people = [s for s in spans if s.label_ in ("CHILD", "ADULT")]
+        people = [s for s in spans if s.label_ in ("CHILD", "ADULT", "YOUNG")]
         not_child = [s for s in spans if s.label_ == "NOT_CHILD"]
         ages = [s for s in spans if s.label_ == "AGE"]
         relabel: Dict[tuple, tuple] = {}  # (start, end) -> (label, id, age)
@@ -83,6 +83,18 @@ class AgeAttacher:
                 before = run[0]
             else:
                 before = a.start
+            if run is None and self._lowercase_doc(doc):
+                # "her lad cody (10)" in a log typed without capitals: the word before the age
+                # is a name when a person noun stands right before it
+                b = doc[a.start - 1] if a.start > 0 else None
+                if b is not None and b.is_alpha and not b.is_stop and b.lower_ not in self.not_names \
+                        and b.i not in taken and any(p.end == b.i for p in people):
+                    run = (b.i, b.i + 1)
+                    new.append(Span(doc, b.i, b.i + 1, label=label, span_id="named"))
+                    new[-1]._.age = age
+                    taken.add(b.i)
+                    names[b.lower_] = label
+                    before = b.i
             if run is not None:
                 # the noun right before the name ("daughter Lola (8)"), or in apposition after a
                 # determiner ("her son, Martin (44)"), but not a list ("IP, Grace (14)")
@@ -103,8 +115,7 @@ class AgeAttacher:
                     continue
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
-                if run is None:
-                    noun_labels.setdefault(target.text.lower(), set()).add(label)
+                noun_labels.setdefault(target.text.lower(), set()).add(label)
         # a name in brackets after a person: "16YO FEMALE (MEGAN)", "her son (Alfie)"
         # and a bare age after a child noun and name: "SON ALFIE 11"
         current = {(s.start, s.end): relabel.get((s.start, s.end), (s.label_,))[0] for s in people}
@@ -121,6 +132,17 @@ class AgeAttacher:
                 new.append(Span(doc, i, i + 1, label="CHILD", span_id="named"))
                 taken.add(i)
                 names[doc[i].lower_] = "CHILD"
+        # "Josh is 10", "Josh was 10": a capitalised name and a bare age under 18
+        for tok in doc[:-2]:
+            verb, num = doc[tok.i + 1], doc[tok.i + 2]
+            if tok.is_alpha and tok.is_title and not tok.is_stop and tok.lower_ not in self.not_names \
+                    and tok.i not in taken and verb.lower_ in ("is", "was", "aged") and num.is_digit \
+                    and len(num.text) <= 2 and int(num.text) < ADULT_AGE:
+                named = Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named")
+                named._.age = float(num.text)
+                new.append(named)
+                taken.add(tok.i)
+                names[tok.lower_] = "CHILD"
         # a name with a bare age in a list: "CHN (MOLLY 5, FREDDIE 8)", "Y (Amelia 7)"
         for tok in doc[:-2]:
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
@@ -146,7 +168,9 @@ class AgeAttacher:
                 relabel[(s.start, s.end)] = (label, self._relabel_id(s, label), None)
         out = []
         for s in spans:
-            if (s.start, s.end) in relabel and s.label_ in ("CHILD", "ADULT"):
+            if s.label_ == "YOUNG" and (s.start, s.end) not in relabel:
+                s = Span(doc, s.start, s.end, label="ADULT", span_id="young_noun")
+            if (s.start, s.end) in relabel and s.label_ in ("CHILD", "ADULT", "YOUNG"):
                 label, sid, age = relabel[(s.start, s.end)]
                 s = Span(doc, s.start, s.end, label=label, span_id=sid)
                 s._.age = age
@@ -155,11 +179,17 @@ class AgeAttacher:
         return doc
 
     @staticmethod
+    def _lowercase_doc(doc: Doc) -> bool:
+        """Typed without capitals: almost no capitalised words."""
+        words = [t for t in doc if t.is_alpha and len(t.text) > 1]
+        return bool(words) and sum(1 for t in words if not t.is_lower) <= 0.05 * len(words)
+
+    @staticmethod
     def _relabel_id(span: Span, label: str) -> str:
         """Pattern id after an age decides: "adult_child" marks "son (24)"."""
         if span.id_ in ("named", "our_kid"):
             return span.id_
-        return "adult_child" if span.label_ == "CHILD" and label == "ADULT" else span.id_
+        return "adult_child" if span.label_ in ("CHILD", "YOUNG") and label == "ADULT" else span.id_
 
     def _name_run(self, doc: Doc, age_start: int, taken: set, max_len: int = 3):
         """The capitalised words right before an age ("Tyler CARVER (9)"), if any."""

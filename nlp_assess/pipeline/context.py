@@ -83,7 +83,7 @@ class ContextQualifier:
         self.defaults: Dict[str, str] = data["defaults"]
         self.rules: List[ContextRule] = []
         self.matcher = Matcher(nlp.vocab)
-        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.add_rules([ContextRule.from_dict(r) for r in data["rules"]])
 
     def add_rules(self, rules: Sequence[ContextRule]) -> None:

@@ -30,7 +30,7 @@ class MentionRuler(SpanRuler):
 
     def __init__(self, nlp: Language, name: str, *, patterns_file: str, spans_key: str = MENTIONS_KEY):
         register_extensions()
-        super().__init__(nlp, name, spans_key=spans_key, phrase_matcher_attr="LOWER", overwrite=False, scorer=None)
+        super().__init__(nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", overwrite=False, scorer=None)
         self.patterns_file = patterns_file
         self.add_patterns(load_jsonl(patterns_file))
 

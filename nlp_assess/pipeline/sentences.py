@@ -29,6 +29,7 @@ class LogSentencizer:
         self.no_split_before_ts = set(rules["no_split_before_timestamp_after"])
         self.heading = re.compile(rules["heading_regex"])
         self.heading_max_words = int(rules["heading_max_words"])
+        self.answer_markers = set(rules.get("answer_markers", []))
 
     def find_headings(self, text: str):
         """Form headings: a short label at the start of a line followed by ':' or ' - '."""
@@ -67,6 +68,10 @@ class LogSentencizer:
                     and not (prev.is_punct and prev.text not in self.terminal):
                 start = True
             if tok.is_space:
+                start = False
+            # "Q: Children present? A: None": the answer belongs with its question
+            if start and prev.text == "?" and tok.lower_ in self.answer_markers and i + 1 < len(doc) \
+                    and doc[i + 1].text == ":":
                 start = False
             tok.is_sent_start = start
         return doc

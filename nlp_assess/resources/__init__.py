@@ -20,6 +20,8 @@ RULE_FILES = (
     "sections.json",
     "person_words.json",
     "field_values.json",
+    "norms.json",
+    "review_rules.json",
 )
 
 
