@@ -132,9 +132,12 @@ class AgeAttacher:
                 new.append(Span(doc, i, i + 1, label="CHILD", span_id="named"))
                 taken.add(i)
                 names[doc[i].lower_] = "CHILD"
-        # "Josh is 10", "Josh was 10": a capitalised name and a bare age under 18
+        # "Josh is 10", "Josh was 10", "Oscar, who is 13": a capitalised name and a bare age under 18
         for tok in doc[:-2]:
-            verb, num = doc[tok.i + 1], doc[tok.i + 2]
+            j = tok.i + 1
+            if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ == "who":
+                j += 2
+            verb, num = doc[j], doc[j + 1] if j + 1 < len(doc) else doc[j]
             if tok.is_alpha and tok.is_title and not tok.is_stop and tok.lower_ not in self.not_names \
                     and tok.i not in taken and verb.lower_ in ("is", "was", "aged") and num.is_digit \
                     and len(num.text) <= 2 and int(num.text) < ADULT_AGE:

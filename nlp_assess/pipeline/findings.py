@@ -63,6 +63,7 @@ class NarrativeFindings:
         self.sharing_verbs = set(words["sharing_verbs"])
         self.unborn_words = set(words["unborn_words"])
         self.prepositions = set(words["prepositions"])
+        self.passive_aux = set(words["passive_aux"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
@@ -263,7 +264,14 @@ class NarrativeFindings:
             return p.status in ("present", "unplaced") or (p.named and p.text.split()[0].lower() in placed_names)
 
         # speech cues and who spoke them
-        speech = [s for s in mentions if s.label_ == "SPEECH" and q(s).get("presence") != "absent" and not quoted[s.start]]
+        def not_speech(s: Span) -> bool:
+            """'was asked', 'were told' (the listener, not the speaker); 'asked to inform' (a request)."""
+            before = doc[s.start - 1].lower_ if s.start > 0 else ""
+            after = doc[s.end].lower_ if s.end < len(doc) else ""
+            return before in self.passive_aux or (after == "to" and s.text.lower() in ("asked", "told", "tells", "asks"))
+
+        speech = [s for s in mentions if s.label_ == "SPEECH" and q(s).get("presence") != "absent"
+                  and not quoted[s.start] and not not_speech(s)]
         speech_by = [(s, self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=s.id_ != "speech_weak"))
                      for s in speech]
 
@@ -322,7 +330,11 @@ class NarrativeFindings:
         for s in mentions:
             if s.label_ != "NO_VOICE_REASON":
                 continue
-            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later")
+            who = self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=carry)
+            nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
+            if who is not None and nearest and nearest[-1].kind == "pronoun" and nearest[-1].plural and ok_child(who):
+                who = Person(who.start, who.end, "child", who.text, who.sent, plural=True, status=who.status)
             if not ok_child(who):
                 kids = [p for p in persons if p.sent == sent_of[s.start] and ok_child(p)]
                 in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
