@@ -27,7 +27,7 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from ..resources import load_json
-from .minhash import band_keys, candidate_pairs, shingle_hashes_flat, signatures, sorted_unique
+from .minhash import band_keys, band_pairs, shingle_hashes_flat, signatures, sorted_unique
 from .normalise import BatchEncoder, Normaliser, shingles
 
 _WORD = re.compile(r"[a-z][a-z'’-]+")
@@ -131,21 +131,14 @@ class Specificity:
         return " ".join(w for w in normalised_tokens if not w.startswith("<")) in self.stock
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        parent = self.parent
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+def _roots(parent: np.ndarray) -> np.ndarray:
+    """Root of every node of a union-find parent array (pointer jumping, vectorised)."""
+    p = parent.copy()
+    while True:
+        q = p[p]
+        if (q == p).all():
+            return p
+        p = q
 
 
 @dataclass
@@ -176,7 +169,7 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
     enc = BatchEncoder(spec.ignore)
     n_reps_so_far = 0
     rep_parts, group_size = [], []
-    hashes_parts, offsets_parts, sig_parts = [], [], []
+    hashes_parts, offsets_parts, sig_parts, key_parts = [], [], [], []
     content_parts, spec_parts, stock_parts = [], [], []
     narr_iter = iter(narratives) if narratives is not None else None
     it = iter(reviews)
@@ -245,20 +238,29 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
             hashes, offs = shingle_hashes_flat(token_hash[gather], tok_len, settings.shingle_size)
             hashes_parts.append(hashes.astype(np.uint32))
             offsets_parts.append(offs)
-            sig_parts.append(signatures(hashes, offs, settings.num_perm))
+            sig = signatures(hashes, offs, settings.num_perm)
+            # kept compactly: band keys in 32 bits (chance bucket collisions are filtered below)
+            # and the top 16 bits of each MinHash value for estimating similarity
+            key_parts.append(band_keys(sig, settings.bands).astype(np.uint32))
+            sig_parts.append((sig >> 16).astype(np.uint16))
             n_reps_so_far += len(new_reps)
         rep_parts.append(rep)
     rep_of_arr = np.concatenate(rep_parts) if rep_parts else np.zeros(0, dtype=np.int64)
     n, n_reps = len(rep_of_arr), len(group_size)
-    uf = _UnionFind(n_reps)
+    parent = np.arange(n_reps, dtype=np.int64)  # union-find over representatives
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = int(parent[i])
+        return i
+
     best_rep = np.zeros(n_reps, dtype=np.float32)
     if n_reps:
         sig_all = np.concatenate(sig_parts)
-        pairs = candidate_pairs(band_keys(sig_all, settings.bands), np.arange(n_reps))
-        if len(pairs):  # a cheap filter before exact verification: signature agreement estimates Jaccard
-            agree = (sig_all[pairs[:, 0]] == sig_all[pairs[:, 1]]).mean(axis=1)
-            pairs = pairs[agree >= settings.prefilter]
-        del sig_all
+        del sig_parts
+        keys_all = np.concatenate(key_parts)
+        del key_parts
         chunk_start = np.cumsum([0] + [len(o) - 1 for o in offsets_parts])
 
         def shingle_set(r: int) -> set:
@@ -267,15 +269,25 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
             off = offsets_parts[part]
             return set(hashes_parts[part][off[k]:off[k + 1]].tolist())
 
-        for a, b in pairs.tolist():
-            if uf.find(a) == uf.find(b):
-                continue  # already joined through another pair
-            sim = similarity(shingle_set(a), shingle_set(b), settings.min_shared)
-            if sim >= settings.threshold:
-                uf.union(a, b)
-                best_rep[a] = max(best_rep[a], sim)
-                best_rep[b] = max(best_rep[b], sim)
-    roots = np.array([uf.find(r) for r in range(n_reps)], dtype=np.int64)
+        for band in range(keys_all.shape[1]):
+            pairs = band_pairs(keys_all[:, band])
+            if not len(pairs):
+                continue
+            # a cheap filter before exact verification: the signatures' agreement estimates
+            # Jaccard; pairs already joined, or far below the threshold, are not verified
+            roots = _roots(parent)
+            pairs = pairs[roots[pairs[:, 0]] != roots[pairs[:, 1]]]
+            agree = (sig_all[pairs[:, 0]] == sig_all[pairs[:, 1]]).mean(axis=1)
+            for a, b in pairs[agree >= settings.prefilter].tolist():
+                ra, rb = find(a), find(b)
+                if ra == rb:
+                    continue
+                sim = similarity(shingle_set(a), shingle_set(b), settings.min_shared)
+                if sim >= settings.threshold:
+                    parent[max(ra, rb)] = min(ra, rb)
+                    best_rep[a] = max(best_rep[a], sim)
+                    best_rep[b] = max(best_rep[b], sim)
+    roots = _roots(parent)
     cluster = np.full(n, -1, dtype=np.int64)
     sim = np.zeros(n, dtype=np.float32)
     eligible = rep_of_arr >= 0

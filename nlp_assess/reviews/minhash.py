@@ -111,6 +111,19 @@ def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
     return keys
 
 
+def band_pairs(key: np.ndarray) -> np.ndarray:
+    """Star pairs (first member, other member) of the buckets of one band's keys."""
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    same = ks[1:] == ks[:-1]
+    if not same.any():
+        return np.zeros((0, 2), dtype=np.int64)
+    run_start = np.concatenate(([True], ~same))
+    first = np.maximum.accumulate(np.where(run_start, np.arange(len(ks)), 0))
+    members = np.nonzero(~run_start)[0]
+    return np.stack([order[first[members]], order[members]], axis=1).astype(np.int64)
+
+
 def candidate_pairs(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Pairs (i, j) of document ids sharing a band key. Each bucket links its members to
     its first member (a star, not all pairs), so a bucket of m gives m - 1 pairs."""
