@@ -19,6 +19,7 @@ COMMANDS = {
     "score": ("nlp_assess.commands.score", "score", "Score a batch of records (CSV or JSON Lines) by the rubric."),
     "evaluate": ("nlp_assess.commands.evaluate", "evaluate", "Per-label precision, recall and F1 on a labelled corpus."),
     "reviews": ("nlp_assess.commands.reviews", "reviews", "List copy-pasted supervisor review clusters and reviewers' shares."),
+    "train": ("nlp_assess.commands.train", "train", "Train a quality model on your own records and auditors' grades."),
 }
 
 

@@ -19,7 +19,8 @@ from .records import InputRow, rows_from_dicts
 
 OUTPUT_FIELDS = ("record_id", "status", "error", "child_present", "demeanour_recorded", "voice",
                  "referral_recorded", "review_copy_paste", "copy_of", "review_similarity", "na_despite_presence",
-                 "minimising_language", "quality_score", "quality_band", "evidence")
+                 "minimising_language", "quality_score", "quality_band", "quality_probabilities", "quality_reasons",
+                 "evidence")
 
 _NLP: Optional[Language] = None
 
@@ -59,27 +60,64 @@ def _chunks(rows: Iterable[InputRow], size: int) -> Iterator[List[InputRow]]:
         yield chunk
 
 
-def review_findings(rows: List[InputRow]) -> Dict[int, Dict[str, Any]]:
-    """Batch-level pass over every supervisor review: copies and stock reviews, by row index."""
-    from .reviews import detect_copies
+class ReviewLookup:
+    """Batch-level pass over every supervisor review (copies and stock reviews); the output
+    fields of one row are built when asked for, so a large batch keeps only arrays."""
 
-    valid = [r for r in rows if r.record is not None]
-    found = detect_copies([str(r.record.get("supervisor_review") or "") for r in valid],
-                          [r.record_id for r in valid], [str(r.record["narrative"]) for r in valid])
-    return {r.index: f for r, f in zip(valid, found)}
+    def __init__(self, rows: List[InputRow]):
+        from .reviews.detect import CopyRows, analyse
+
+        valid = [r for r in rows if r.record is not None]
+        self.position = {r.index: i for i, r in enumerate(valid)}
+        self.reviews = [str(r.record.get("supervisor_review") or "") for r in valid]
+        result = analyse(self.reviews, (str(r.record["narrative"]) for r in valid))
+        self.rows = CopyRows(result, [r.record_id for r in valid])
+
+    def get(self, index: int) -> Optional[Dict[str, Any]]:
+        i = self.position.get(index)
+        return None if i is None else self.rows.row(i, self.reviews[i])
+
+
+class QualityModel:
+    """The quality classifier, loaded (and verified) once."""
+
+    def __init__(self, model_dir=None):
+        from .model import load_model
+
+        self.pipeline, self.manifest = load_model(model_dir)
+
+    def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
+        """Fill quality_score, quality_band, quality_probabilities and quality_reasons in place."""
+        from .features import feature_row, to_matrix
+        from .model import CLASSES, predict, reasons
+
+        if not rows:
+            return
+        X = to_matrix([feature_row(rec, row) for rec, row in zip(records, rows)])
+        proba, scores, bands = predict(self.pipeline, X)
+        why = reasons(self.pipeline, X, rows, scores)
+        for row, p, s, b, w in zip(rows, proba, scores, bands, why):
+            row["quality_score"] = round(float(s), 1)
+            row["quality_band"] = b
+            row["quality_probabilities"] = {c: round(float(v), 3) for c, v in zip(CLASSES, p)}
+            row["quality_reasons"] = w
 
 
 def assess_rows(rows: Iterable[InputRow], *, nlp: Optional[Language] = None, batch_size: int = 256,
-                n_process: int = 1, reviews: bool = True) -> Iterator[Dict[str, Any]]:
+                n_process: int = 1, reviews: bool = True, quality: bool = True,
+                model: Optional["QualityModel"] = None) -> Iterator[Dict[str, Any]]:
     """Assess InputRows (see `records.read_records`), yielding output rows in order.
 
     With `reviews` (the default) the batch is first read whole for the copy-paste review
-    pass (two passes: reviews, then narratives)."""
+    pass (two passes: reviews, then narratives). With `quality` each assessed row gets the
+    classifier's score, band, probabilities and reasons (the shipped model unless `model`)."""
     nlp = nlp or get_pipeline()
-    by_index: Dict[int, Dict[str, Any]] = {}
+    by_index = None
     if reviews:
         rows = list(rows)
-        by_index = review_findings(rows)
+        by_index = ReviewLookup(rows)
+    if quality and model is None:
+        model = QualityModel()
     for chunk in _chunks(rows, batch_size):
         valid = [r for r in chunk if r.record is not None]
         texts = [str(r.record["narrative"]) for r in valid]
@@ -95,14 +133,17 @@ def assess_rows(rows: Iterable[InputRow], *, nlp: Optional[Language] = None, bat
                                     row.record.get("children_present_field"))
             out = empty_row(row)
             out.update(found)
-            review = by_index.get(row.index)
+            review = by_index.get(row.index) if by_index is not None else None
             if review is not None:
                 out["review_copy_paste"] = review["review_copy_paste"]
                 out["copy_of"] = review["copy_of"]
                 out["review_similarity"] = review["review_similarity"]
+                out["review_specificity"] = review["review_specificity"]  # a model feature, not output
                 out["evidence"] = out["evidence"] + review["review_evidence"]
             out["status"] = "ok"
             results[row.index] = out
+        if quality and valid:
+            model.score([r.record for r in valid], [results[r.index] for r in valid])
         for row in chunk:
             yield results[row.index] if row.index in results else error_row(row)
 

@@ -16,18 +16,26 @@ from ..cli import EXIT_OK, EXIT_ROW_ERRORS, EXIT_USAGE
               help="Output format.")
 @click.option("--input-format", type=click.Choice(["jsonl", "csv"]), default=None,
               help="Input format (default: from the file name, else sniffed).")
-def score(input_path, output, fmt, input_format):
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Quality model directory (default: the shipped model).")
+def score(input_path, output, fmt, input_format, model_dir):
     """Score every record of INPUT (.csv or .jsonl file, or - for stdin).
 
     Writes one row per input row, in input order, with the rubric's labels and evidence.
 
     Example: nlp-assess score corpora/sample.csv --format csv -o scored.csv
     """
+    from ..model import ModelError
     from ..output import RowWriter
     from ..records import InputError, read_records
-    from ..scoring import assess_rows
+    from ..scoring import QualityModel, assess_rows
 
     start = time.monotonic()
+    try:
+        model = QualityModel(model_dir)
+    except ModelError as exc:
+        click.echo(f"nlp-assess: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         rows = read_records(input_path, fmt=input_format)
         if output and output != "-":
@@ -40,7 +48,7 @@ def score(input_path, output, fmt, input_format):
             stream = sys.stdout
         counts = Counter()
         writer = RowWriter(stream, fmt)
-        for row in assess_rows(rows):
+        for row in assess_rows(rows, model=model):
             writer.write(row)
             counts[row["status"]] += 1
         if stream is not sys.stdout:

@@ -1,0 +1,219 @@
+"""The quality classifier: a scikit-learn Pipeline, saved with a verified manifest.
+
+    Pipeline([("features", ColumnTransformer([
+                   ("words", TfidfVectorizer(word 1-2 grams), narrative),
+                   ("chars", TfidfVectorizer(char 3-5 grams), narrative),
+                   ("findings", StandardScaler(), FINDING_FEATURES)])),
+              ("classifier", CalibratedClassifierCV(<chosen by cross-validation>))])
+
+The quality score is the expected grade under the calibrated probabilities (good 100,
+requires improvement 50, inadequate 0); the band is the grade nearest to that expectation
+(score >= 75 good, < 25 inadequate), so ordering records by score orders them by band.
+
+Saved models are a directory: `model.joblib` and `manifest.json` (sha256 of the artifact,
+library versions, features, training data hash, metrics, date). `load_model` checks the
+hash and the versions before anything is unpickled and refuses with `ModelError`.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+from .features import FINDING_FEATURES, GOOD_VALUES, REASON_TEXT, applicable_reasons
+
+CLASSES = ("inadequate", "requires_improvement", "good")
+CLASS_SCORE = {"inadequate": 0.0, "requires_improvement": 50.0, "good": 100.0}
+BAND_CUTS = (25.0, 75.0)
+ARTIFACT = "model.joblib"
+MANIFEST = "manifest.json"
+
+
+def default_model_dir() -> Path:
+    """The shipped model: `models/quality/` in the source tree, installed as `nlp_assess.models`."""
+    try:
+        from importlib import resources
+
+        return Path(str(resources.files("nlp_assess.models"))) / "quality"
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[1] / "models" / "quality"
+
+
+class ModelError(Exception):
+    """A model directory that cannot be used (missing, tampered, foreign versions)."""
+
+
+def make_pipeline(classifier: Any, seed: int = 0):
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    features = ColumnTransformer([
+        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=20000), 0),
+        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
+                                  max_features=30000), 0),
+        ("findings", StandardScaler(), list(range(1, 1 + len(FINDING_FEATURES)))),
+    ])
+    calibrated = CalibratedClassifierCV(classifier, method="sigmoid", cv=5)
+    return Pipeline([("features", features), ("classifier", calibrated)])
+
+
+def candidate_classifiers(seed: int = 0) -> Dict[str, Any]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.svm import LinearSVC
+
+    return {
+        "logreg_C0.3": LogisticRegression(C=0.3, max_iter=2000, random_state=seed),
+        "logreg_C1": LogisticRegression(C=1.0, max_iter=2000, random_state=seed),
+        "logreg_C3": LogisticRegression(C=3.0, max_iter=2000, random_state=seed),
+        "linearsvc_C0.1": LinearSVC(C=0.1, random_state=seed),
+        "linearsvc_C1": LinearSVC(C=1.0, random_state=seed),
+    }
+
+
+def quadratic_kappa(gold: Sequence[str], pred: Sequence[str]) -> float:
+    from sklearn.metrics import cohen_kappa_score
+
+    order = {c: i for i, c in enumerate(CLASSES)}
+    return float(cohen_kappa_score([order[g] for g in gold], [order[p] for p in pred], weights="quadratic",
+                                   labels=[0, 1, 2]))
+
+
+def choose_classifier(X: np.ndarray, y: Sequence[str], seed: int = 0, folds: int = 5) -> Tuple[str, Dict[str, float]]:
+    """Cross-validated quadratic weighted kappa of each candidate on (X, y); the best name."""
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    scores = {}
+    cv = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
+    for name, clf in candidate_classifiers(seed).items():
+        proba = cross_val_predict(make_pipeline(clf, seed), X, list(y), cv=cv, method="predict_proba")
+        scores[name] = quadratic_kappa(y, bands_from_scores(scores_from_proba(proba, sorted(CLASSES))))
+    best = max(scores, key=lambda k: (scores[k], -list(scores).index(k)))
+    return best, scores
+
+
+def scores_from_proba(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    values = np.array([CLASS_SCORE[c] for c in classes])
+    return proba @ values
+
+
+def bands_from_scores(scores: np.ndarray) -> List[str]:
+    low, high = BAND_CUTS
+    return ["good" if s >= high else "inadequate" if s < low else "requires_improvement" for s in scores]
+
+
+# ------------------------------------------------------------------ saving and loading
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def library_versions() -> Dict[str, str]:
+    import joblib
+    import scipy
+    import sklearn
+
+    from . import __version__
+
+    return {"python": platform.python_version(), "scikit-learn": sklearn.__version__, "numpy": np.__version__,
+            "scipy": scipy.__version__, "joblib": joblib.__version__, "nlp_assess": __version__}
+
+
+def save_model(pipeline: Any, out_dir: Path, *, training: Dict[str, Any], metrics: Dict[str, Any],
+               extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    import joblib
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    artifact = out_dir / ARTIFACT
+    joblib.dump(pipeline, artifact, compress=3)
+    manifest = {
+        "artifact": ARTIFACT,
+        "sha256": sha256_file(artifact),
+        "versions": library_versions(),
+        "classes": list(pipeline.classes_),
+        "class_scores": CLASS_SCORE,
+        "band_cuts": list(BAND_CUTS),
+        "features": ["narrative (tf-idf words 1-2)", "narrative (tf-idf chars 3-5)"] + list(FINDING_FEATURES),
+        "training_data": training,
+        "metrics": metrics,
+        "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+    }
+    if extra:
+        manifest.update(extra)
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def _minor(version: str) -> str:
+    return ".".join(version.split(".")[:2])
+
+
+def load_model(model_dir: Optional[Path] = None):
+    """(pipeline, manifest) after checking the artifact's sha256 and library versions."""
+    import joblib
+
+    model_dir = Path(model_dir) if model_dir else default_model_dir()
+    manifest_path = model_dir / MANIFEST
+    if not manifest_path.is_file():
+        raise ModelError(f"no {MANIFEST} in model directory {model_dir}")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        artifact = model_dir / manifest["artifact"]
+        expected = manifest["sha256"]
+        versions = manifest["versions"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"model manifest {manifest_path} is unreadable ({exc.__class__.__name__})") from None
+    if Path(manifest["artifact"]).name != manifest["artifact"] or not artifact.is_file():
+        raise ModelError(f"model artifact {manifest['artifact']!r} not found in {model_dir}")
+    actual = sha256_file(artifact)
+    if actual != expected:
+        raise ModelError(f"model artifact {artifact.name} does not match its manifest sha256; refusing to load it")
+    here = library_versions()
+    for lib in ("scikit-learn", "numpy", "joblib"):
+        if _minor(versions.get(lib, "")) != _minor(here[lib]):
+            raise ModelError(f"model was saved with {lib} {versions.get(lib)}, this machine has {here[lib]}; "
+                             "retrain it with 'nlp-assess train' or install the matching version")
+    return joblib.load(artifact), manifest
+
+
+# ------------------------------------------------------------------ prediction
+def predict(pipeline: Any, X: np.ndarray) -> Tuple[np.ndarray, np.ndarray, List[str]]:
+    """(probabilities in CLASSES order, scores 0-100, bands)."""
+    proba = pipeline.predict_proba(X)
+    order = [list(pipeline.classes_).index(c) for c in CLASSES]
+    proba = proba[:, order]
+    scores = scores_from_proba(proba, CLASSES)
+    return proba, scores, bands_from_scores(scores)
+
+
+def reasons(pipeline: Any, X: np.ndarray, rows: Sequence[Dict[str, Any]], scores: np.ndarray,
+            top: int = 3) -> List[List[str]]:
+    """The findings that drove each grade: for each finding that falls short, the rise in
+    score the model predicts if it had been recorded well; the largest `top`, in words."""
+    index = {name: j for j, name in enumerate(FINDING_FEATURES, 1)}
+    variants, owners = [], []
+    for i, row in enumerate(rows):
+        for reason in applicable_reasons(row):
+            x = X[i].copy()
+            for feat, value in GOOD_VALUES[reason].items():
+                x[index[feat]] = value
+            variants.append(x)
+            owners.append((i, reason))
+    out: List[List[Tuple[float, str]]] = [[] for _ in rows]
+    if variants:
+        _, new_scores, _ = predict(pipeline, np.array(variants, dtype=object))
+        for (i, reason), s in zip(owners, new_scores):
+            out[i].append((float(s - scores[i]), reason))
+    return [[REASON_TEXT[r] for gain, r in sorted(o, key=lambda t: -t[0])[:top]] for o in out]
