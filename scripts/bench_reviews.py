@@ -167,11 +167,15 @@ def main() -> None:
     for r in rows:
         print(f"| {r['reviews']:,} | {r['seconds']} | {r['reviews_per_s']:,} | {r['peak_rss_mib']} | "
               f"{r['planted_copies']:,} | {r['recall']} | {r['false_copies']} |")
-    if len(rows) > 1:
-        a, b = rows[0], rows[-1]
+    print()
+    for a, b in zip(rows, rows[1:]):
         growth = (b["seconds"] / a["seconds"]) / (b["reviews"] / a["reviews"])
-        print(f"\ntime grows {b['seconds'] / a['seconds']:.1f}x for {b['reviews'] / a['reviews']:.0f}x reviews "
-              f"({growth:.2f} of linear)")
+        print(f"{a['reviews']:,} -> {b['reviews']:,}: time grows {b['seconds'] / a['seconds']:.1f}x for "
+              f"{b['reviews'] / a['reviews']:.0f}x reviews ({growth:.2f} of linear)")
+    if "datasketch_signatures_per_s" in rows[0]:
+        r = rows[0]
+        print(f"MinHash signatures on 10k reviews: numpy {r['numpy_signatures_per_s']:,}/s, "
+              f"datasketch {r['datasketch_signatures_per_s']:,}/s")
 
 
 if __name__ == "__main__":
