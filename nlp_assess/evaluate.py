@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence, Tuple
+from typing import Any, Dict, List, Sequence, Tuple
 
 # label -> (kind, scope): binary labels score the positive class; multi-class labels
 # are macro-averaged over their classes; scope "present" scores only records whose gold

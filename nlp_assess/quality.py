@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Sequence, Tuple
 import numpy as np
 
 from .features import feature_row, to_matrix
-from .model import CLASSES, bands_from_scores, predict, quadratic_kappa
+from .model import CLASSES, bands_from_scores, quadratic_kappa
 
 
 def assess_for_training(records: Sequence[Dict[str, Any]]) -> Tuple[np.ndarray, List[Dict[str, Any]]]:

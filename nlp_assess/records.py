@@ -13,7 +13,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Union
+from typing import Dict, Iterable, Iterator, Optional, Union
 
 REQUIRED = ("record_id", "narrative")
 TEXT_FIELDS = ("narrative", "supervisor_review")

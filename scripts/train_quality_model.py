@@ -66,7 +66,7 @@ def write_card(out: Path, m: dict) -> None:
         "band (inadequate, requires improvement, good), a 0-100 score (expected grade: good 100, requires",
         "improvement 50, inadequate 0) and the band nearest that score.",
         "",
-        f"**Model.** scikit-learn Pipeline: TF-IDF of the narrative (words, characters) and the extraction",
+        "**Model.** scikit-learn Pipeline: TF-IDF of the narrative (words, characters) and the extraction",
         f"pipeline's findings -> `{m['classifier']}` chosen by 5-fold cross-validation on the dev split, calibrated",
         "with CalibratedClassifierCV (sigmoid, 5 folds).",
         "",

@@ -2,7 +2,7 @@
 import pytest
 import spacy
 
-from nlp_assess.pipeline import MENTIONS_KEY, build_pipeline
+from nlp_assess.pipeline import MENTIONS_KEY
 from nlp_assess.pipeline.ages import age_in_years
 from nlp_assess.pipeline.context import ContextRule
 

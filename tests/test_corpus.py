@@ -6,7 +6,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_FLOORS = {"child_present": 0.90, "demeanour_recorded": 0.85, "voice": 0.80, "referral_recorded": 0.90,

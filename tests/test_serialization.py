@@ -4,7 +4,6 @@ import json
 import pytest
 import spacy
 
-from nlp_assess.pipeline import build_pipeline
 
 TEXTS = [
     "Her son Jack (7) came downstairs crying and told me daddy pushed mummy. VPRF submitted.",

@@ -14,7 +14,7 @@ Rules and their effects are data in `resources/context_rules.json`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, asdict
 from typing import Any, Dict, List, Optional, Sequence
 
 from spacy.language import Language

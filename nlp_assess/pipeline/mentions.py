@@ -14,7 +14,6 @@ JSONL `to_disk`/`from_disk` round trip. A custom pattern file can be passed in t
 """
 from __future__ import annotations
 
-from typing import Optional
 
 from spacy.language import Language
 from spacy.pipeline import SpanRuler

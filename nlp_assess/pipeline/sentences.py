@@ -8,7 +8,6 @@ punctuation. The rules (abbreviations, timestamp shape, heading shape) are data 
 from __future__ import annotations
 
 import re
-from typing import Optional
 
 from spacy.language import Language
 from spacy.tokens import Doc

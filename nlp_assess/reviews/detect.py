@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from itertools import islice
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence
 
 import numpy as np
 
