@@ -68,6 +68,7 @@ class NarrativeFindings:
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
         self.negative = set(sections["negative_values"])
+        self.present_words = list(sections["present_words"])
 
     # ------------------------------------------------------------------ persons
     def _gender(self, text: str) -> Optional[str]:
@@ -118,7 +119,9 @@ class NarrativeFindings:
                 if first in self.negative or value.lower().strip(" .") in self.negative:
                     return "absent"
                 if first in self.affirmative:
-                    return "present"
+                    # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
+                    label = doc.text[hs:he].lower()
+                    return "present" if any(w in label for w in self.present_words) else "unplaced"
                 return "heading"
         return None
 
@@ -365,7 +368,8 @@ class NarrativeFindings:
         implied = [p for p in persons if p.start in demeanour_children | voice_children]
         if present or implied:
             child_present = "yes"
-        elif absent or adult_children:
+        elif absent or adult_children or any(m.label_ == "SCENE_EMPTY" for m in mentions):
+            # "no one else was in", "only the couple at the address": no child was there
             child_present = "no"
         else:
             child_present = "not_recorded"

@@ -29,6 +29,7 @@ class LogSentencizer:
         self.heading = re.compile(rules["heading_regex"])
         self.heading_max_words = int(rules["heading_max_words"])
         self.answer_markers = set(rules.get("answer_markers", []))
+        self.question_heading = re.compile(rules["question_heading_regex"])
 
     def find_headings(self, text: str):
         """Form headings: a short label at the start of a line followed by ':' or ' - '."""
@@ -40,6 +41,10 @@ class LogSentencizer:
             line_end = text.find("\n", m.end())
             line_end = len(text) if line_end == -1 else line_end
             found.append([m.start("heading"), m.end(), text[m.end():line_end].strip()])
+        # inline questions about children with their answer: "Children? None.", "Any children? Yes - two"
+        for m in self.question_heading.finditer(text):
+            if not any(hs <= m.start("heading") < he for hs, he, _ in found):
+                found.append([m.start("heading"), m.start("value"), m.group("value").strip()])
         return found
 
     def __call__(self, doc: Doc) -> Doc:
