@@ -32,6 +32,11 @@ EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 
 
+def doc_text_is_possessive(persons, start: int) -> bool:
+    """A person mention ends right before a possessive "'s" that comes right before `start`."""
+    return any(p.possessor and p.end == start - 1 for p in persons)
+
+
 @dataclass
 class Person:
     start: int
@@ -200,6 +205,7 @@ class NarrativeFindings:
                     and depth < 5:
                 return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
             cands = [p for p in sent_persons if self._compatible(pron.text, p) and not p.possessor]
+            cands = [p for p in cands if not p.prep_object] or cands  # "with her nan present" is not the subject
             if cands:
                 # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby")
                 return min(cands, key=lambda p: (want is not None and p.gender != want, p.start))
@@ -210,6 +216,10 @@ class NarrativeFindings:
         """Whose is the cue at token `start`: the nearest person before it in the sentence,
         else (with carry_over) the subject of one of the two sentences before. A possessor
         ("the complainer's bairn") is never the one meant."""
+        if start >= 2 and doc_text_is_possessive(persons, start):
+            # "Poppy's account was that ...": the possessor is the speaker
+            owner = next(p for p in persons if p.end == start - 1)
+            return self.resolve(owner, persons) if owner.kind == "pronoun" else owner
         before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]
                   and not p.possessor and not (skip_officers and p.kind == "officer")]
         # objects of a preposition ("spoken to with mum in the room") are rarely the speaker
