@@ -74,6 +74,7 @@ class NarrativeFindings:
         self.affirmative = set(sections["affirmative_values"])
         self.negative = set(sections["negative_values"])
         self.present_words = list(sections["present_words"])
+        self.negative_phrases = list(sections["negative_phrases"])
 
     # ------------------------------------------------------------------ persons
     def _gender(self, text: str) -> Optional[str]:
@@ -121,7 +122,8 @@ class NarrativeFindings:
             if hs <= start_char < he:
                 words = re.findall(r"[\w/]+", value.lower())
                 first = words[0] if words else ""
-                if first in self.negative or value.lower().strip(" .") in self.negative:
+                if first in self.negative or value.lower().strip(" .") in self.negative \
+                        or any(ph in value.lower() for ph in self.negative_phrases):
                     return "absent"
                 if first in self.affirmative:
                     # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
@@ -163,6 +165,25 @@ class NarrativeFindings:
             if t.lower_ in verbs and not (t.i > 0 and doc[t.i - 1].lower_ in ("not", "n't", "never", "no")):
                 return True
         return False
+
+    def pronoun_absence(self, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span],
+                        pronouns: List[Span]) -> None:
+        """"Both were at Sandhill Primary", "They were at their dad's": a plural pronoun said to be
+        elsewhere takes with it the children named just before, unless they were placed there."""
+        for pron in pronouns:
+            q = pron._.qualifiers or {}
+            if pron.label_ != "PRONOUN" or pron.id_ != "pron_plural" or q.get("placement") == "scene" \
+                    or q.get("presence") not in ("absent", "elsewhere"):
+                continue
+            sent = next((p.sent for p in persons if p.start == pron.start), None)
+            if sent is None:
+                continue
+            for p in persons:
+                span = mentions_by_pos.get((p.start, p.end))
+                placed = span is not None and (span._.qualifiers or {}).get("placement") == "scene"
+                if p.kind == "child" and p.status in ("present", "unplaced") and not placed \
+                        and sent - 2 <= p.sent <= sent and p.end <= pron.start:
+                    p.status = q["presence"]
 
     # ------------------------------------------------------------------ attribution
     @staticmethod
@@ -253,6 +274,7 @@ class NarrativeFindings:
         by_pos = {(s.start, s.end): s for s in mentions if s.label_ in ("CHILD", "ADULT")}
         persons = self.persons(doc, mentions, sent_of)
         self.presence(doc, persons, by_pos)
+        self.pronoun_absence(persons, by_pos, [s for s in mentions if s.label_ == "PRONOUN"])
         quoted = self.quote_mask(doc)
         observed_at = [m.start for m in modifiers if m.label_ == "OBSERVED"]
         evidence: List[Tuple[str, int, int]] = []
