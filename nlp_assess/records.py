@@ -13,7 +13,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, Optional, Union
+from typing import BinaryIO, Dict, Iterable, Iterator, Optional, Union
 
 REQUIRED = ("record_id", "narrative")
 TEXT_FIELDS = ("narrative", "supervisor_review")
@@ -77,30 +77,46 @@ def validate(raw: Dict[str, object], index: int, mapping: Optional[Dict[str, str
     return row
 
 
-def _open_bytes(path: Union[str, Path]) -> bytes:
+_SPOOLED: Dict[str, Path] = {}
+
+
+def input_path(path: Union[str, Path]) -> Path:
+    """The file to read: `-` (stdin) is spooled once to a temporary file so the batch can be
+    read twice (the review pass, then the narratives) without holding it in memory."""
     if str(path) == "-":
-        return sys.stdin.buffer.read()
+        if "-" not in _SPOOLED:
+            import atexit
+            import os
+            import shutil
+            import tempfile
+
+            fd, name = tempfile.mkstemp(prefix="nlp-assess-stdin-")
+            with os.fdopen(fd, "wb") as out:
+                shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+            atexit.register(lambda: os.path.exists(name) and os.remove(name))
+            _SPOOLED["-"] = Path(name)
+        return _SPOOLED["-"]
     p = Path(path)
     if not p.exists():
         raise InputError(f"input file not found: {p}")
     if p.is_dir():
         raise InputError(f"input is a directory, not a file: {p}")
-    return p.read_bytes()
+    return p
 
 
-def detect_format(path: Union[str, Path], data: bytes) -> str:
+def detect_format(path: Union[str, Path], head: bytes) -> str:
     suffix = Path(str(path)).suffix.lower()
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     if suffix in (".csv", ".tsv", ".txt"):
         return "csv"
-    head = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
-    return "jsonl" if head == b"{" else "csv"
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    return "jsonl" if first == b"{" else "csv"
 
 
-def read_jsonl(data: bytes, mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
+def read_jsonl(stream: BinaryIO, mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
     index = 0
-    for line in data.split(b"\n"):
+    for line in stream:
         if not line.strip():
             continue
         try:
@@ -122,9 +138,9 @@ def read_jsonl(data: bytes, mapping: Optional[Dict[str, str]] = None) -> Iterato
         index += 1
 
 
-def read_csv(data: bytes, mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
-    text = data.decode("utf-8-sig", errors="surrogateescape")
-    reader = csv.reader(io.StringIO(text, newline=""))
+def read_csv(stream: BinaryIO, mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.reader(text)
     try:
         header = next(reader)
     except StopIteration:
@@ -147,11 +163,15 @@ def read_csv(data: bytes, mapping: Optional[Dict[str, str]] = None) -> Iterator[
 
 def read_records(path: Union[str, Path], *, fmt: Optional[str] = None,
                  mapping: Optional[Dict[str, str]] = None) -> Iterator[InputRow]:
-    """All rows of a CSV or JSON Lines file (`-` for stdin), valid or not, in order."""
-    data = _open_bytes(path)
-    fmt = fmt or detect_format(path, data)
-    reader = read_jsonl if fmt == "jsonl" else read_csv
-    return reader(data, mapping)
+    """All rows of a CSV or JSON Lines file (`-` for stdin), valid or not, in order, streamed."""
+    p = input_path(path)
+
+    def rows() -> Iterator[InputRow]:
+        with open(p, "rb") as stream:
+            kind = fmt or detect_format(path, stream.peek(64)[:64] if hasattr(stream, "peek") else b"")
+            yield from (read_jsonl if kind == "jsonl" else read_csv)(stream, mapping)
+
+    return rows()
 
 
 def rows_from_dicts(records: Iterable[Dict[str, object]]) -> Iterator[InputRow]:

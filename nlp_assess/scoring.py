@@ -10,7 +10,7 @@ with `status: "error"` and a one-line reason, and the batch goes on.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, Iterator, List, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
 
 from spacy.language import Language
 
@@ -61,21 +61,37 @@ def _chunks(rows: Iterable[InputRow], size: int) -> Iterator[List[InputRow]]:
 
 
 class ReviewLookup:
-    """Batch-level pass over every supervisor review (copies and stock reviews); the output
-    fields of one row are built when asked for, so a large batch keeps only arrays."""
+    """Batch-level pass over every supervisor review (copies and stock reviews). Reads the rows
+    once, keeping only arrays and record ids; the output fields of a row are built when the
+    narratives pass asks for them, by the row's position among the valid rows."""
 
-    def __init__(self, rows: List[InputRow]):
+    def __init__(self, rows: Iterable[InputRow]):
         from .reviews.detect import CopyRows, analyse
 
-        valid = [r for r in rows if r.record is not None]
-        self.position = {r.index: i for i, r in enumerate(valid)}
-        self.reviews = [str(r.record.get("supervisor_review") or "") for r in valid]
-        result = analyse(self.reviews, (str(r.record["narrative"]) for r in valid))
-        self.rows = CopyRows(result, [r.record_id for r in valid])
+        from collections import deque
 
-    def get(self, index: int) -> Optional[Dict[str, Any]]:
-        i = self.position.get(index)
-        return None if i is None else self.rows.row(i, self.reviews[i])
+        record_ids: List[str] = []
+        narratives: deque = deque()
+
+        def reviews() -> Iterator[str]:
+            for r in rows:
+                if r.record is not None:
+                    record_ids.append(str(r.record_id))
+                    narratives.append(str(r.record["narrative"]))
+                    yield str(r.record.get("supervisor_review") or "")
+
+        def narrative_stream() -> Iterator[str]:
+            while True:  # consumed in step with reviews(), a chunk at a time
+                yield narratives.popleft() if narratives else ""
+
+        self.rows = CopyRows(analyse(reviews(), narrative_stream()), record_ids)
+        self.seen = 0
+
+    def next_row(self, row: InputRow) -> Dict[str, Any]:
+        """Fields for the next valid row of the second pass (rows come in the same order)."""
+        out = self.rows.row(self.seen, str(row.record.get("supervisor_review") or ""))
+        self.seen += 1
+        return out
 
 
 class QualityModel:
@@ -103,22 +119,25 @@ class QualityModel:
             row["quality_reasons"] = w
 
 
-def assess_rows(rows: Iterable[InputRow], *, nlp: Optional[Language] = None, batch_size: int = 256,
-                n_process: int = 1, reviews: bool = True, quality: bool = True,
+def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]], *,
+                nlp: Optional[Language] = None, batch_size: int = 256, n_process: int = 1,
+                reviews: bool = True, quality: bool = True,
                 model: Optional["QualityModel"] = None) -> Iterator[Dict[str, Any]]:
     """Assess InputRows (see `records.read_records`), yielding output rows in order.
 
-    With `reviews` (the default) the batch is first read whole for the copy-paste review
-    pass (two passes: reviews, then narratives). With `quality` each assessed row gets the
-    classifier's score, band, probabilities and reasons (the shipped model unless `model`)."""
+    With `reviews` (the default) the batch is read twice: a copy-paste review pass over all
+    reviews, then the narratives. Pass `rows` as a function returning a fresh iterator (as
+    `lambda: read_records(path)`) to stream both passes; an iterable is held in memory.
+    With `quality` each assessed row gets the classifier's score, band, probabilities and
+    reasons (the shipped model unless `model`)."""
     nlp = nlp or get_pipeline()
-    by_index = None
-    if reviews:
-        rows = list(rows)
-        by_index = ReviewLookup(rows)
+    if not callable(rows):
+        held = list(rows)
+        rows = lambda: held  # noqa: E731
+    lookup = ReviewLookup(rows()) if reviews else None
     if quality and model is None:
         model = QualityModel()
-    for chunk in _chunks(rows, batch_size):
+    for chunk in _chunks(rows(), batch_size):
         valid = [r for r in chunk if r.record is not None]
         texts = [str(r.record["narrative"]) for r in valid]
         reviews = [str(r.record.get("supervisor_review") or "") for r in valid]
@@ -133,7 +152,7 @@ def assess_rows(rows: Iterable[InputRow], *, nlp: Optional[Language] = None, bat
                                     row.record.get("children_present_field"))
             out = empty_row(row)
             out.update(found)
-            review = by_index.get(row.index) if by_index is not None else None
+            review = lookup.next_row(row) if lookup is not None else None
             if review is not None:
                 out["review_copy_paste"] = review["review_copy_paste"]
                 out["copy_of"] = review["copy_of"]

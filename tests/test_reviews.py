@@ -117,3 +117,27 @@ def test_reviews_command(tmp_path):
     assert data["clusters"][0]["size"] == 4 and data["clusters"][0]["first_date"] == "2025-01-01"
     assert data["reviewers"][0] == {"reviewer_id": "PS 9", "reviews": 4, "copied": 4, "stock": 0,
                                     "share_copied_or_stock": 1.0}
+
+
+@pytest.mark.parametrize("from_stdin", [False, True])
+def test_score_two_passes_flags_copies(tmp_path, from_stdin):
+    """score reads the batch twice (reviews, then narratives), from a file or spooled stdin."""
+    from click.testing import CliRunner
+
+    from nlp_assess.cli import cli
+
+    lines = [json.dumps({"record_id": f"r{i}", "narrative": "No children present.",
+                         "supervisor_review": TEMPLATE.format(risk="low", who=f"PS {100 + i} Bloggs", date="2/2/25")})
+             for i in range(3)]
+    lines.append(json.dumps({"record_id": "r9", "narrative": "Jack (7) was crying.",
+                             "supervisor_review": "Jack's distress is well described; VPRF needed today for Jack."}))
+    data = "\n".join(lines) + "\n"
+    if from_stdin:
+        result = CliRunner().invoke(cli, ["score", "-"], input=data)
+    else:
+        p = tmp_path / "in.jsonl"
+        p.write_text(data)
+        result = CliRunner().invoke(cli, ["score", str(p)])
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["review_copy_paste"] for r in rows] == [True, True, True, False]
+    assert rows[0]["copy_of"] == ["r1", "r2"] and rows[3]["copy_of"] == []

@@ -37,7 +37,8 @@ def score(input_path, output, fmt, input_format, model_dir):
         click.echo(f"nlp-assess: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        rows = read_records(input_path, fmt=input_format)
+        read_records(input_path, fmt=input_format)  # fails early on a missing file or directory
+        rows = lambda: read_records(input_path, fmt=input_format)  # noqa: E731  (read twice: reviews, narratives)
         if output and output != "-":
             from pathlib import Path
 
