@@ -77,25 +77,21 @@ def validate(raw: Dict[str, object], index: int, mapping: Optional[Dict[str, str
     return row
 
 
-_SPOOLED: Dict[str, Path] = {}
-
-
 def input_path(path: Union[str, Path]) -> Path:
-    """The file to read: `-` (stdin) is spooled once to a temporary file so the batch can be
-    read twice (the review pass, then the narratives) without holding it in memory."""
+    """The file to read. `-` (stdin) is spooled to a new temporary file (removed at exit), so
+    the batch can be read twice (the review pass, then the narratives) without holding it in
+    memory: call this once and read the returned path."""
     if str(path) == "-":
-        if "-" not in _SPOOLED:
-            import atexit
-            import os
-            import shutil
-            import tempfile
+        import atexit
+        import os
+        import shutil
+        import tempfile
 
-            fd, name = tempfile.mkstemp(prefix="nlp-assess-stdin-")
-            with os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
-            atexit.register(lambda: os.path.exists(name) and os.remove(name))
-            _SPOOLED["-"] = Path(name)
-        return _SPOOLED["-"]
+        fd, name = tempfile.mkstemp(prefix="nlp-assess-stdin-")
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(sys.stdin.buffer, out, 1 << 20)
+        atexit.register(lambda: os.path.exists(name) and os.remove(name))
+        return Path(name)
     p = Path(path)
     if not p.exists():
         raise InputError(f"input file not found: {p}")

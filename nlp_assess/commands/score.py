@@ -27,7 +27,8 @@ def score(input_path, output, fmt, input_format, model_dir):
     """
     from ..model import ModelError
     from ..output import RowWriter
-    from ..records import InputError, read_records
+    from ..records import InputError, detect_format, read_records
+    from ..records import input_path as input_path_of
     from ..scoring import QualityModel, assess_rows
 
     start = time.monotonic()
@@ -37,8 +38,10 @@ def score(input_path, output, fmt, input_format, model_dir):
         click.echo(f"nlp-assess: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        read_records(input_path, fmt=input_format)  # fails early on a missing file or directory
-        rows = lambda: read_records(input_path, fmt=input_format)  # noqa: E731  (read twice: reviews, narratives)
+        path = input_path_of(input_path)  # stdin spooled once; a missing file or directory fails here
+        with open(path, "rb") as head:
+            fmt_in = input_format or detect_format(input_path, head.read(64))
+        rows = lambda: read_records(path, fmt=fmt_in)  # noqa: E731  (read twice: reviews, narratives)
         if output and output != "-":
             from pathlib import Path
 
