@@ -392,6 +392,12 @@ class NarrativeFindings:
                         sent_of[s.start] == p.sent and s.end <= p.start and who is not None and who.kind == "adult"
                         for s, who in speech_by):
                     p.status = "reported"
+        # "no other persons, adults or children, were found": children named in a scene-empty
+        # statement are absent
+        empty_sents = {sent_of[m.start] for m in mentions if m.label_ == "SCENE_EMPTY"}
+        for p in persons:
+            if p.kind == "child" and p.sent in empty_sents and not p.named and p.status == "present":
+                p.status = "absent"
         present = [p for p in persons if p.kind == "child" and p.status == "present"]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
         # only an adult son or daughter at the scene: the narrative has said who was there
