@@ -125,26 +125,15 @@ def band_pairs(key: np.ndarray) -> np.ndarray:
 
 
 def candidate_pairs(keys: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """Pairs (i, j) of document ids sharing a band key. Each bucket links its members to
-    its first member (a star, not all pairs), so a bucket of m gives m - 1 pairs."""
-    pairs = []
-    for band in range(keys.shape[1]):
-        k = keys[:, band]
-        order = np.argsort(k, kind="stable")
-        ks = k[order]
-        same = ks[1:] == ks[:-1]
-        if not same.any():
-            continue
-        run_start = np.concatenate(([True], ~same))
-        first = np.maximum.accumulate(np.where(run_start, np.arange(len(ks)), 0))
-        members = np.nonzero(~run_start)[0]
-        pairs.append(np.stack([ids[order[first[members]]], ids[order[members]]], axis=1))
+    """Distinct pairs (i, j), i < j, of document ids sharing a key in any band (star pairs
+    per bucket, see `band_pairs`)."""
+    pairs = [ids[band_pairs(keys[:, band])] for band in range(keys.shape[1])]
+    pairs = [p for p in pairs if len(p)]
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     allp = np.concatenate(pairs)
     allp.sort(axis=1)
-    key = np.sort((allp[:, 0].astype(np.int64) << 32) | allp[:, 1].astype(np.int64))
-    key = key[np.concatenate(([True], key[1:] != key[:-1]))]
+    key = sorted_unique((allp[:, 0].astype(np.int64) << 32) | allp[:, 1].astype(np.int64))
     return np.stack([key >> 32, key & 0xFFFFFFFF], axis=1)
 
 
