@@ -22,6 +22,7 @@ RULE_FILES = (
     "field_values.json",
     "norms.json",
     "review_rules.json",
+    "stop_words.json",
 )
 
 

@@ -93,10 +93,8 @@ class Specificity:
     """How much of a review refers to this record's own facts."""
 
     def __init__(self):
-        from spacy.lang.en.stop_words import STOP_WORDS
-
         data = load_json("review_rules.json")
-        self.ignore = set(STOP_WORDS) | set(data["generic_words"])
+        self.ignore = set(load_json("stop_words.json")["stop_words"]) | set(data["generic_words"])
         self.stock = {" ".join(p.split()) for p in data["stock_phrases"]}
 
     def content_words(self, text: str) -> set:
@@ -187,7 +185,7 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
         is_content = flags[ids]
         pairs = sorted_unique((review[is_content].astype(np.int64) << 32) | ids[is_content].astype(np.int64))
         n_content = np.bincount((pairs >> 32).astype(np.int64), minlength=n)
-        prev = np.concatenate(([enc.END], ids[:-1]))
+        prev = np.concatenate(([enc.DROP], ids[:-1]))
         at_start = np.zeros(len(ids), dtype=bool)
         at_start[offsets[:-1][lengths > 0]] = True
         name = (ids == enc.NAME) & (at_start | ~np.isin(prev, [enc.OFFICER, enc.NUM, enc.NAME]))

@@ -8,12 +8,10 @@ dropped; the rest is lower-cased. Rules are in resources/review_rules.json.
 """
 from __future__ import annotations
 
-import re
 from typing import Dict, FrozenSet, List, Sequence, Tuple
 
 from ..resources import load_json
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:[-/][A-Za-z]+)*|\d[\w/:.-]*|[.!?]")
 _SENT_END = {".", "!", "?"}
 
 
@@ -23,8 +21,7 @@ class Normaliser:
         self.keep_upper = set(data["keep_upper"])
         self.ranks = set(data["ranks"])
         self.months = set(data["months"])
-        self._mid: Dict[str, str] = {}  # token -> normalised form in mid-sentence
-        self._start: Dict[str, str] = {}  # token -> normalised form at a sentence start
+        self._encoder = None
 
     def _classify(self, tok: str, sentence_start: bool, all_caps: bool) -> str:
         if tok[0].isdigit():
@@ -42,29 +39,12 @@ class Normaliser:
         return low.replace("’", "'")
 
     def tokens(self, text: str) -> List[str]:
-        if not text:
-            return []
-        raw = _TOKEN.findall(text)
-        if text.isupper():  # an all-caps review: names cannot be told apart
-            out = [self._classify(t, True, True) for t in raw if t not in _SENT_END]
-        else:
-            mid = self._mid
-            out = [mid.get(t) or self._cache(mid, t, False) for t in raw]
-            # words opening a sentence: the first, and each after . ! ?
-            starts = [0] + [i + 1 for i, t in enumerate(raw) if t in _SENT_END and i + 1 < len(raw)]
-            first = self._start
-            for i in starts:
-                if i < len(raw) and raw[i][0].isupper():
-                    t = raw[i]
-                    out[i] = first.get(t) or self._cache(first, t, True)
-            out = [t for t in out if t != "."]
-        # a run of numbers and dates is one <num>: "3 April 2025" and "03/04/25" alike
-        return [t for i, t in enumerate(out) if t != "<num>" or i == 0 or out[i - 1] != "<num>"]
-
-    def _cache(self, cache: Dict[str, str], tok: str, sentence_start: bool) -> str:
-        norm = "." if tok in _SENT_END else self._classify(tok, sentence_start, False)
-        cache[tok] = norm
-        return norm
+        """Normalised tokens of one text (the batch encoder's normalisation, so one text and a
+        batch are normalised alike)."""
+        if self._encoder is None:
+            self._encoder = BatchEncoder(set(), self)
+        ids, _ = self._encoder.encode([text or ""])
+        return [self._encoder.strings[i] for i in ids.tolist()]
 
 
 _DEFAULT = None
@@ -94,7 +74,8 @@ def shingles(toks: Sequence[str], n: int = 3) -> FrozenSet[Tuple[str, ...]]:
 # ---------------------------------------------------------------------------------------
 # Batch encoding: the same normalisation for a chunk of reviews at once, as numpy arrays.
 
-_BATCH_TOKEN = re.compile(r"[.!?]|[A-Za-z][A-Za-z'’]*(?:[-/][A-Za-z]+)*|\d[\w/:.-]*")
+_STRIP = "\"'“”‘’()[]{}<>,;:.!?-–—*_|\\/#~=+&@"
+_CLOSERS = "\"'”’)]}"
 
 
 class _RawIndex(dict):
@@ -115,8 +96,8 @@ class BatchEncoder:
     sentence start, inside an ALL-CAPS review); each distinct normalised form gets a dense id
     with a stable 64-bit hash (CRC32-based, the same in every process) and flags."""
 
-    def __init__(self, ignore: set):
-        self.norm = Normaliser()
+    def __init__(self, ignore: set, normaliser: "Normaliser" = None):
+        self.norm = normaliser or Normaliser()
         self.ignore = ignore
         self.raw_index: Dict[str, int] = _RawIndex(self)
         self.raw_forms: List[Tuple[int, int, int, int]] = []  # (mid, start, caps, kind) per raw token
@@ -124,9 +105,9 @@ class BatchEncoder:
         self.strings: List[str] = []
         self._hash: List[int] = []
         self._content: List[bool] = []
-        for special in (".", "<num>", "<name>", "<officer>"):
+        for special in ("", "<num>", "<name>", "<officer>"):
             self._norm_id(special)
-        self.END, self.NUM, self.NAME, self.OFFICER = range(4)
+        self.DROP, self.NUM, self.NAME, self.OFFICER = range(4)
 
     def _norm_id(self, form: str) -> int:
         i = self.nid.get(form)
@@ -140,15 +121,21 @@ class BatchEncoder:
         return i
 
     def _raw_id(self, tok: str) -> int:
+        """Classify a whitespace-separated token once: its three normalised forms (mid-sentence,
+        sentence start, inside an ALL-CAPS text; punctuation stripped, DROP if nothing is left)
+        and whether it ends a sentence."""
         i = dict.get(self.raw_index, tok)
         if i is None:
             i = len(self.raw_forms)
             dict.__setitem__(self.raw_index, tok, i)
-            if tok in _SENT_END:
-                forms = (self.END, self.END, self.END)
+            core = tok.strip(_STRIP)
+            ends = tok.rstrip(_CLOSERS)[-1:] in _SENT_END
+            if not core:
+                forms = (self.DROP, self.DROP, self.DROP, ends)
             else:
                 c = self.norm._classify
-                forms = tuple(self._norm_id(c(tok, s, caps)) for s, caps in ((False, False), (True, False), (True, True)))
+                forms = tuple(self._norm_id(c(core, s, caps)) for s, caps in ((False, False), (True, False), (True, True)))
+                forms = forms + (ends,)
             self.raw_forms.append(forms)
         return i
 
@@ -160,27 +147,25 @@ class BatchEncoder:
         import numpy as np
 
         index = self.raw_index
-        findall = _BATCH_TOKEN.findall
         idx: List[int] = []
         raw_lengths: List[int] = []
         for t in texts:
-            raw = findall(t) if t else []
+            raw = t.split() if t else []
             raw_lengths.append(len(raw))
             idx.extend(map(index.__getitem__, raw))
         idx_arr = np.array(idx, dtype=np.int64)
         raw_len = np.array(raw_lengths, dtype=np.int64)
-        forms = np.array(self.raw_forms, dtype=np.int64).reshape(-1, 3)
-        mid, start = forms[idx_arr, 0], forms[idx_arr, 1]
+        forms = np.array(self.raw_forms, dtype=np.int64).reshape(-1, 4)
+        mid, start, ends = forms[idx_arr, 0], forms[idx_arr, 1], forms[idx_arr, 3].astype(bool)
         review = np.repeat(np.arange(len(texts)), raw_len)
         first_of_review = np.zeros(len(idx_arr), dtype=bool)
         first_of_review[(np.cumsum(raw_len) - raw_len)[raw_len > 0]] = True
-        end = mid == self.END
-        prev_boundary = first_of_review | np.concatenate(([True], end[:-1]))
+        prev_boundary = first_of_review | np.concatenate(([True], ends[:-1]))
         ids = np.where(prev_boundary, start, mid)
         caps = np.array([bool(t) and t.isupper() for t in texts], dtype=bool)
         if caps.any():
             ids = np.where(caps[review], forms[idx_arr, 2], ids)
-        keep = ~end
+        keep = ids != self.DROP
         ids, review = ids[keep], review[keep]
         # a run of <num> in one review is one <num>
         dup = (ids == self.NUM) & np.concatenate(([False], (ids[1:] == self.NUM) & (ids[:-1] == self.NUM)
