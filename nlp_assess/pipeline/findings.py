@@ -305,10 +305,24 @@ class NarrativeFindings:
             after = doc[s.end].lower_ if s.end < len(doc) else ""
             return before in self.passive_aux or (after == "to" and s.text.lower() in ("asked", "told", "tells", "asks"))
 
-        speech = [s for s in mentions if s.label_ == "SPEECH" and q(s).get("presence") != "absent"
-                  and not quoted[s.start] and not not_speech(s)]
-        speech_by = [(s, self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=s.id_ != "speech_weak"))
-                     for s in speech]
+        def passive_by(s: Span) -> Optional[Person]:
+            """'It was stated by Ezra that ...': the person after 'by' is the speaker."""
+            if s.end + 1 < len(doc) and doc[s.end].lower_ == "by":
+                who = next((p for p in persons if p.start in (s.end + 1, s.end + 2) and p.kind != "officer"), None)
+                if who is not None:
+                    return self.resolve(who, persons) if who.kind == "pronoun" else who
+            return None
+
+        speech_by = []
+        for s in mentions:
+            if s.label_ != "SPEECH" or q(s).get("presence") == "absent" or quoted[s.start]:
+                continue
+            by = passive_by(s)
+            if by is not None:
+                speech_by.append((s, by))
+            elif not not_speech(s):
+                speech_by.append((s, self.speaker(s.start, sent_of[s.start], persons, quoted,
+                                                  carry_over=s.id_ != "speech_weak")))
 
         def reported_by_other(span: Span, own: Optional[Person]) -> bool:
             """Inside someone else's account: an earlier speech cue in the sentence by another person."""
@@ -340,8 +354,13 @@ class NarrativeFindings:
         # --- voice: the child's own words, views, wishes or feelings
         reason_spans = [s for s in mentions if s.label_ == "NO_VOICE_REASON"]
 
-        def in_reason(span: Span) -> bool:  # "did not want to talk to us" is a reason, not a view
-            return any(r.start < span.end and span.start < r.end for r in reason_spans)
+        def in_reason(span: Span) -> bool:
+            """"did not want to talk to us" is a reason, not a view; so is what a speech cue
+            introduces when a reason follows it closely ("said through the door he did not want
+            to talk", "asked that he was not woken")."""
+            return any((r.start < span.end and span.start < r.end)
+                       or (sent_of[r.start] == sent_of[span.start] and 0 <= r.start - span.end <= 8)
+                       for r in reason_spans)
 
         voice_children: Set[int] = set()
         for s, who in speech_by:
