@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
-from typing import IO, Any, Dict, Iterable, List, Sequence
+from typing import IO, Any, Dict, List, Sequence
 
 from .scoring import OUTPUT_FIELDS
 
@@ -33,7 +33,3 @@ class RowWriter:
             self._csv.writerow(flat)
         else:
             self.stream.write(json.dumps({k: row.get(k) for k in self.fields}, ensure_ascii=False) + "\n")
-
-    def write_all(self, rows: Iterable[Dict[str, Any]]) -> None:
-        for row in rows:
-            self.write(row)

@@ -1,4 +1,5 @@
-"""Assess records end to end: records -> spaCy pipe -> findings -> output rows.
+"""Assess records end to end: records -> batch review pass -> spaCy pipe -> findings ->
+features -> quality model -> output rows.
 
     >>> from nlp_assess import assess
     >>> rows = list(assess([{"record_id": "1", "narrative": "No children present."}]))
@@ -66,9 +67,9 @@ class ReviewLookup:
     narratives pass asks for them, by the row's position among the valid rows."""
 
     def __init__(self, rows: Iterable[InputRow]):
-        from .reviews.detect import CopyRows, analyse
-
         from collections import deque
+
+        from .reviews.detect import CopyRows, analyse
 
         record_ids: List[str] = []
         narratives: deque = deque()
@@ -140,11 +141,12 @@ def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]
     for chunk in _chunks(rows(), batch_size):
         valid = [r for r in chunk if r.record is not None]
         texts = [str(r.record["narrative"]) for r in valid]
-        reviews = [str(r.record.get("supervisor_review") or "") for r in valid]
+        review_texts = [str(r.record.get("supervisor_review") or "") for r in valid]
         pipe_kw = {"batch_size": 64, "n_process": n_process}
         narr_docs = list(nlp.pipe(texts, **pipe_kw)) if texts else []
-        has_review = [i for i, t in enumerate(reviews) if t.strip()]
-        review_docs = dict(zip(has_review, nlp.pipe([reviews[i] for i in has_review], **pipe_kw))) if has_review else {}
+        has_review = [i for i, t in enumerate(review_texts) if t.strip()]
+        review_docs = dict(zip(has_review, nlp.pipe([review_texts[i] for i in has_review], **pipe_kw))) \
+            if has_review else {}
         results = {}
         for i, (row, doc) in enumerate(zip(valid, narr_docs)):
             rdoc = review_docs.get(i)

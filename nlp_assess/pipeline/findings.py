@@ -32,7 +32,7 @@ EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 
 
-def doc_text_is_possessive(persons, start: int) -> bool:
+def _possessive_before(persons, start: int) -> bool:
     """A person mention ends right before a possessive "'s" that comes right before `start`."""
     return any(p.possessor and p.end == start - 1 for p in persons)
 
@@ -116,21 +116,31 @@ class NarrativeFindings:
         return persons
 
     # ------------------------------------------------------------------ presence
-    def _heading_value(self, doc: Doc, p: Person) -> Optional[str]:
-        start_char = doc[p.start].idx
+    @staticmethod
+    def _heading_at(doc: Doc, token_i: int) -> Optional[Tuple[int, int, str]]:
+        """The form heading (start, end, value) whose label contains token `token_i`, if any."""
+        start_char = doc[token_i].idx
         for hs, he, value in doc._.headings or []:
             if hs <= start_char < he:
-                words = re.findall(r"[\w/]+", value.lower())
-                first = words[0] if words else ""
-                if first in self.negative or value.lower().strip(" .") in self.negative \
-                        or any(ph in value.lower() for ph in self.negative_phrases):
-                    return "absent"
-                if first in self.affirmative:
-                    # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
-                    label = doc.text[hs:he].lower()
-                    return "present" if any(w in label for w in self.present_words) else "unplaced"
-                return "heading"
+                return hs, he, value
         return None
+
+    def _heading_presence(self, doc: Doc, p: Person) -> Optional[str]:
+        """Presence said by the heading a child mention sits in ("CHILDREN PRESENT: No")."""
+        heading = self._heading_at(doc, p.start)
+        if heading is None:
+            return None
+        hs, he, value = heading
+        words = re.findall(r"[\w/]+", value.lower())
+        first = words[0] if words else ""
+        if first in self.negative or value.lower().strip(" .") in self.negative \
+                or any(ph in value.lower() for ph in self.negative_phrases):
+            return "absent"
+        if first in self.affirmative:
+            # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
+            label = doc.text[hs:he].lower()
+            return "present" if any(w in label for w in self.present_words) else "unplaced"
+        return "heading"
 
     def presence(self, doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
         for p in persons:
@@ -138,7 +148,7 @@ class NarrativeFindings:
                 continue
             span = mentions_by_pos.get((p.start, p.end))
             q = (span._.qualifiers if span is not None else None) or {}
-            heading = self._heading_value(doc, p)
+            heading = self._heading_presence(doc, p)
             if heading is not None:
                 p.status, p.heading = heading, True
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
@@ -149,13 +159,6 @@ class NarrativeFindings:
                 p.status = "unplaced"
             else:
                 p.status = "present"
-
-    def _heading_value_at(self, doc: Doc, token_i: int) -> Optional[str]:
-        start_char = doc[token_i].idx
-        for hs, he, value in doc._.headings or []:
-            if hs <= start_char < he:
-                return value
-        return None
 
     @staticmethod
     def _near_verb(doc: Doc, span: Span, sent: Span, verbs: Set[str], window: int) -> bool:
@@ -237,7 +240,7 @@ class NarrativeFindings:
         """Whose is the cue at token `start`: the nearest person before it in the sentence,
         else (with carry_over) the subject of one of the two sentences before. A possessor
         ("the complainer's bairn") is never the one meant."""
-        if start >= 2 and doc_text_is_possessive(persons, start):
+        if start >= 2 and _possessive_before(persons, start):
             # "Poppy's account was that ...": the possessor is the speaker
             owner = next(p for p in persons if p.end == start - 1)
             return self.resolve(owner, persons) if owner.kind == "pronoun" else owner
@@ -457,7 +460,7 @@ class NarrativeFindings:
                 continue
             sid = s.id_
             sent = sents[sent_of[s.start]]
-            if self._heading_value_at(doc, s.start) is not None:
+            if self._heading_at(doc, s.start) is not None:
                 continue  # "REFERRALS:" names a topic; what is written under it decides
             if sid == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
                 continue

@@ -28,7 +28,7 @@ import numpy as np
 
 from ..resources import load_json
 from .minhash import band_keys, band_pairs, shingle_hashes_flat, signatures, sorted_unique
-from .normalise import BatchEncoder, Normaliser, shingles
+from .normalise import BatchEncoder, shingles, tokens
 
 _WORD = re.compile(r"[a-z][a-z'’-]+")
 KIND_NONE, KIND_COPY, KIND_STOCK = 0, 1, 2
@@ -78,9 +78,8 @@ def similarity(a: set, b: set, min_shared: int = 1) -> float:
 def text_similarity(a: str, b: str, settings: Optional[ReviewSettings] = None) -> float:
     """Verified similarity of two texts with the detector's normalisation and settings."""
     settings = settings or ReviewSettings.from_rules()
-    norm = Normaliser()
-    sa = shingles(norm.tokens(a), settings.shingle_size)
-    sb = shingles(norm.tokens(b), settings.shingle_size)
+    sa = shingles(tokens(a), settings.shingle_size)
+    sb = shingles(tokens(b), settings.shingle_size)
     return similarity(set(sa), set(sb), settings.min_shared)
 
 
@@ -106,21 +105,6 @@ class Specificity:
             return 0.0
         facts = set(_WORD.findall((narrative or "").lower()))
         return len(content & facts) / len(content)
-
-    def count_content(self, normalised_tokens: Sequence[str]) -> int:
-        """Content words among normalised tokens: distinct words that are neither stop words nor
-        generic review vocabulary, plus names (not a signature's name after a rank or number)."""
-        ignore = self.ignore
-        seen = set()
-        prev = ""
-        for t in normalised_tokens:
-            if t == "<name>":
-                if prev not in ("<officer>", "<num>", "<name>"):
-                    seen.add(("<name>", len(seen)))
-            elif len(t) > 2 and t[0] != "<" and t not in ignore:
-                seen.add(t)
-            prev = t
-        return len(seen)
 
     def is_stock_phrase(self, normalised_tokens: Sequence[str]) -> bool:
         """The review is one of the stock phrases once placeholders are dropped."""
