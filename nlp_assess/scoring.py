@@ -11,7 +11,7 @@ with `status: "error"` and a one-line reason, and the batch goes on.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Union
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from spacy.language import Language
 
@@ -36,9 +36,19 @@ def get_pipeline() -> Language:
     return _NLP
 
 
+INTERNAL_FIELDS = ("review_specificity",)  # model features kept on the row, never written
+
+
+def carried_name(name: str) -> str:
+    """An input column carried through to the output, renamed if it clashes with an output field."""
+    return f"input_{name}" if name in OUTPUT_FIELDS or name in INTERNAL_FIELDS else name
+
+
 def empty_row(row: InputRow) -> Dict[str, Any]:
     out: Dict[str, Any] = {k: None for k in OUTPUT_FIELDS}
     out["record_id"] = row.record_id
+    for k, v in row.extra.items():  # extra input columns, carried through untouched
+        out[carried_name(str(k))] = v
     return out
 
 
@@ -67,15 +77,20 @@ class ReviewLookup:
     narratives pass asks for them, by the row's position among the valid rows."""
 
     def __init__(self, rows: Iterable[InputRow]):
-        from collections import deque
+        from collections import Counter, deque
 
         from .reviews.detect import CopyRows, analyse
 
         record_ids: List[str] = []
         narratives: deque = deque()
+        extra: Dict[str, None] = {}  # extra input columns in order of first appearance
+        self.total_rows = 0
 
         def reviews() -> Iterator[str]:
             for r in rows:
+                self.total_rows += 1
+                for k in r.extra:
+                    extra.setdefault(carried_name(str(k)))
                 if r.record is not None:
                     record_ids.append(str(r.record_id))
                     narratives.append(str(r.record["narrative"]))
@@ -86,6 +101,8 @@ class ReviewLookup:
                 yield narratives.popleft() if narratives else ""
 
         self.rows = CopyRows(analyse(reviews(), narrative_stream()), record_ids)
+        self.extra_fields = list(extra)
+        self.duplicate_ids = {k: n for k, n in Counter(record_ids).items() if n > 1}
         self.seen = 0
 
     def next_row(self, row: InputRow) -> Dict[str, Any]:
@@ -101,6 +118,7 @@ class QualityModel:
     def __init__(self, model_dir=None):
         from .model import load_model
 
+        self.model_dir = model_dir
         self.pipeline, self.manifest = load_model(model_dir)
 
     def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
@@ -120,55 +138,116 @@ class QualityModel:
             row["quality_reasons"] = w
 
 
+Review = Optional[Dict[str, Any]]  # a row's fields from the batch review pass
+
+
+def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Optional[QualityModel],
+                n_process: int = 1) -> List[Dict[str, Any]]:
+    """Output rows for a chunk of input rows (with their review-pass fields), in order:
+    spaCy pipe over narratives and reviews -> record findings -> quality model."""
+    valid = [(row, review) for row, review in items if row.record is not None]
+    texts = [str(row.record["narrative"]) for row, _ in valid]
+    review_texts = [str(row.record.get("supervisor_review") or "") for row, _ in valid]
+    pipe_kw = {"batch_size": 64, "n_process": n_process}
+    narr_docs = list(nlp.pipe(texts, **pipe_kw)) if texts else []
+    has_review = [i for i, t in enumerate(review_texts) if t.strip()]
+    review_docs = dict(zip(has_review, nlp.pipe([review_texts[i] for i in has_review], **pipe_kw))) \
+        if has_review else {}
+    results: Dict[int, Dict[str, Any]] = {}
+    for i, ((row, review), doc) in enumerate(zip(valid, narr_docs)):
+        rdoc = review_docs.get(i)
+        found = record_findings(doc._.findings, rdoc._.findings if rdoc is not None else None,
+                                row.record.get("children_present_field"))
+        out = empty_row(row)
+        out.update(found)
+        if review is not None:
+            out["review_copy_paste"] = review["review_copy_paste"]
+            out["copy_of"] = review["copy_of"]
+            out["review_similarity"] = review["review_similarity"]
+            out["review_specificity"] = review["review_specificity"]  # a model feature, not output
+            out["evidence"] = out["evidence"] + review["review_evidence"]
+        out["status"] = "ok"
+        results[row.index] = out
+    if model is not None and valid:
+        model.score([row.record for row, _ in valid], [results[row.index] for row, _ in valid])
+    return [results[row.index] if row.index in results else error_row(row) for row, _ in items]
+
+
+_WORKER: Dict[str, Any] = {}
+
+
+def _init_worker(model_dir, quality: bool) -> None:
+    """Load the pipeline and model once per worker process."""
+    _WORKER["nlp"] = get_pipeline()
+    _WORKER["model"] = QualityModel(model_dir) if quality else None
+
+
+def _score_in_worker(items: List[Tuple[InputRow, Review]]) -> List[Dict[str, Any]]:
+    return score_chunk(items, _WORKER["nlp"], _WORKER["model"])
+
+
+def _scored_in_pool(chunks: Iterator[List[Tuple[InputRow, Review]]], jobs: int, model_dir,
+                    quality: bool) -> Iterator[List[Dict[str, Any]]]:
+    """score_chunk over worker processes, in order, with at most 2 chunks per worker in flight
+    (the input is streamed, never read ahead into memory)."""
+    import multiprocessing
+    from collections import deque
+
+    ctx = multiprocessing.get_context("spawn")  # no fork of a parent with BLAS threads
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_dir, quality)) as pool:
+        pending: deque = deque()
+        for chunk in chunks:
+            pending.append(pool.apply_async(_score_in_worker, (chunk,)))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+
+
 def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]], *,
                 nlp: Optional[Language] = None, batch_size: int = 256, n_process: int = 1,
-                reviews: bool = True, quality: bool = True,
-                model: Optional["QualityModel"] = None) -> Iterator[Dict[str, Any]]:
+                reviews: bool = True, quality: bool = True, model: Optional["QualityModel"] = None,
+                jobs: int = 1, skip: int = 0,
+                on_review_pass: Optional[Callable[["ReviewLookup"], None]] = None) -> Iterator[Dict[str, Any]]:
     """Assess InputRows (see `records.read_records`), yielding output rows in order.
 
     With `reviews` (the default) the batch is read twice: a copy-paste review pass over all
     reviews, then the narratives. Pass `rows` as a function returning a fresh iterator (as
     `lambda: read_records(path)`) to stream both passes; an iterable is held in memory.
     With `quality` each assessed row gets the classifier's score, band, probabilities and
-    reasons (the shipped model unless `model`)."""
-    nlp = nlp or get_pipeline()
+    reasons (the shipped model unless `model`). `jobs` > 1 scores chunks in that many worker
+    processes (each loads the pipeline and model once). `skip` leaves out the first rows (to
+    resume a run; the review pass still reads them all). `on_review_pass` is called with the
+    review pass once it has read the batch (to count rows or duplicate ids)."""
     if not callable(rows):
         held = list(rows)
         rows = lambda: held  # noqa: E731
     lookup = ReviewLookup(rows()) if reviews else None
-    if quality and model is None:
-        model = QualityModel()
-    for chunk in _chunks(rows(), batch_size):
-        valid = [r for r in chunk if r.record is not None]
-        texts = [str(r.record["narrative"]) for r in valid]
-        review_texts = [str(r.record.get("supervisor_review") or "") for r in valid]
-        pipe_kw = {"batch_size": 64, "n_process": n_process}
-        narr_docs = list(nlp.pipe(texts, **pipe_kw)) if texts else []
-        has_review = [i for i, t in enumerate(review_texts) if t.strip()]
-        review_docs = dict(zip(has_review, nlp.pipe([review_texts[i] for i in has_review], **pipe_kw))) \
-            if has_review else {}
-        results = {}
-        for i, (row, doc) in enumerate(zip(valid, narr_docs)):
-            rdoc = review_docs.get(i)
-            found = record_findings(doc._.findings, rdoc._.findings if rdoc is not None else None,
-                                    row.record.get("children_present_field"))
-            out = empty_row(row)
-            out.update(found)
-            review = lookup.next_row(row) if lookup is not None else None
-            if review is not None:
-                out["review_copy_paste"] = review["review_copy_paste"]
-                out["copy_of"] = review["copy_of"]
-                out["review_similarity"] = review["review_similarity"]
-                out["review_specificity"] = review["review_specificity"]  # a model feature, not output
-                out["evidence"] = out["evidence"] + review["review_evidence"]
-            out["status"] = "ok"
-            results[row.index] = out
-        if quality and valid:
-            model.score([r.record for r in valid], [results[r.index] for r in valid])
-        for row in chunk:
-            yield results[row.index] if row.index in results else error_row(row)
+    if lookup is not None and on_review_pass is not None:
+        on_review_pass(lookup)
 
+    def chunks() -> Iterator[List[Tuple[InputRow, Review]]]:
+        chunk: List[Tuple[InputRow, Review]] = []
+        for row in rows():
+            review = lookup.next_row(row) if lookup is not None and row.record is not None else None
+            if row.index < skip:
+                continue
+            chunk.append((row, review))
+            if len(chunk) >= batch_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
 
+    if jobs > 1:
+        scored = _scored_in_pool(chunks(), jobs, model.model_dir if model is not None else None, quality)
+    else:
+        nlp = nlp or get_pipeline()
+        if quality and model is None:
+            model = QualityModel()
+        scored = (score_chunk(chunk, nlp, model if quality else None, n_process) for chunk in chunks())
+    for out_rows in scored:
+        yield from out_rows
 def assess(records: Iterable[Dict[str, Any]], **kwargs: Any) -> Iterator[Dict[str, Any]]:
     """Assess an iterable of record dicts (fields as in formats.md)."""
     return assess_rows(rows_from_dicts(records), **kwargs)

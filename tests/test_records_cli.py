@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from nlp_assess import assess
 from nlp_assess.cli import cli
-from nlp_assess.records import InputError, read_records
+from nlp_assess.records import InputError, ReadStats, read_records
 
 SECRET = "Zebedee-narrative-secret"
 
@@ -38,15 +38,19 @@ def test_jsonl_bad_lines(tmp_path):
     p = tmp_path / "in.jsonl"
     p.write_bytes(b'{"record_id": "1", "narrative": "ok text"}\n{broken\n[1, 2]\n'
                   b'{"record_id": "4", "narrative": "caf\xe9 bad bytes"}\n')
-    rows = list(read_records(p))
+    rows = list(read_records(p, encoding=None))  # no fallback: bytes that are not UTF-8 are an error row
     assert [r.error is None for r in rows] == [True, False, False, False]
     assert "not valid JSON" in rows[1].error and "not an object" in rows[2].error and "UTF-8" in rows[3].error
+    stats = ReadStats()
+    rows = list(read_records(p, stats=stats))  # default: decoded as cp1252 and counted
+    assert rows[3].error is None and rows[3].record["narrative"] == "caf\u00e9 bad bytes"
+    assert stats.fallback_decoded == 1
 
 
-def test_csv_non_utf8_field_is_error_row(tmp_path):
+def test_csv_non_utf8_field_is_error_row_without_fallback(tmp_path):
     p = tmp_path / "in.csv"
     p.write_bytes(b"record_id,narrative\n1,fine text\n2,caf\xe9 latin-1\n")
-    rows = list(read_records(p))
+    rows = list(read_records(p, encoding=None))
     assert rows[0].error is None and "UTF-8" in rows[1].error
 
 

@@ -507,11 +507,11 @@ class NarrativeFindings:
 
         yes = child_present == "yes"
         spans = []
-        for label, start, end in sorted(set(evidence), key=lambda e: (e[1], -(e[2] - e[1]))):
+        for label, start, end in sorted(set(evidence), key=lambda e: (e[1], -(e[2] - e[1]), e[0])):
             if any(s.label_ == label and s.start <= start and end <= s.end for s in spans):
                 continue  # inside a longer span of the same label
             spans.append(Span(doc, start, end, label=label))
-        doc.spans[EVIDENCE_KEY] = sorted(spans, key=lambda s: (s.start, s.end))
+        doc.spans[EVIDENCE_KEY] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
         doc._.findings = {
             "child_present": child_present,
             "demeanour_recorded": bool(yes and demeanour_children),
