@@ -23,6 +23,7 @@ RULE_FILES = (
     "norms.json",
     "review_rules.json",
     "stop_words.json",
+    "report.json",
 )
 
 
