@@ -188,31 +188,54 @@ def load_model(model_dir: Optional[Path] = None):
 
 
 # ------------------------------------------------------------------ prediction
-def predict(pipeline: Any, X: np.ndarray) -> Tuple[np.ndarray, np.ndarray, List[str]]:
-    """(probabilities in CLASSES order, scores 0-100, bands)."""
-    proba = pipeline.predict_proba(X)
+def predict(pipeline: Any, X: np.ndarray, Xt: Any = None) -> Tuple[np.ndarray, np.ndarray, List[str]]:
+    """(probabilities in CLASSES order, scores 0-100, bands). `Xt`: X already through the
+    pipeline's feature step (see `transform`), to skip doing it again."""
+    if Xt is None:
+        Xt = transform(pipeline, X)
+    proba = pipeline.named_steps["classifier"].predict_proba(Xt)
     order = [list(pipeline.classes_).index(c) for c in CLASSES]
     proba = proba[:, order]
     scores = scores_from_proba(proba, CLASSES)
     return proba, scores, bands_from_scores(scores)
 
 
+def transform(pipeline: Any, X: np.ndarray) -> Any:
+    """X through the feature step (TF-IDF of the narrative, scaled findings): the slow part."""
+    return pipeline.named_steps["features"].transform(X)
+
+
 def reasons(pipeline: Any, X: np.ndarray, rows: Sequence[Dict[str, Any]], scores: np.ndarray,
-            top: int = 3) -> List[List[str]]:
+            top: int = 3, Xt: Any = None) -> List[List[str]]:
     """The findings that drove each grade: for each finding that falls short, the rise in
-    score the model predicts if it had been recorded well; the largest `top`, in words."""
-    index = {name: j for j, name in enumerate(FINDING_FEATURES, 1)}
+    score the model predicts if it had been recorded well; the largest `top`, in words.
+
+    Only the findings columns change between a record and its variants, so the text features
+    are computed once (`Xt`) and each variant re-scales just its findings."""
+    from scipy import sparse
+
+    if Xt is None:
+        Xt = transform(pipeline, X)
+    features = pipeline.named_steps["features"]
+    scaler = features.named_transformers_["findings"]
+    n_find = len(FINDING_FEATURES)
+    Xt = sparse.csr_matrix(Xt)
+    text_part = Xt[:, : Xt.shape[1] - n_find]
+    index = {name: j for j, name in enumerate(FINDING_FEATURES)}
+    raw = np.asarray(X[:, 1:], dtype=float)  # the findings, unscaled (column 0 is the narrative)
     variants, owners = [], []
     for i, row in enumerate(rows):
         for reason in applicable_reasons(row):
-            x = X[i].copy()
+            x = raw[i].copy()
             for feat, value in GOOD_VALUES[reason].items():
                 x[index[feat]] = value
             variants.append(x)
             owners.append((i, reason))
     out: List[List[Tuple[float, str]]] = [[] for _ in rows]
     if variants:
-        _, new_scores, _ = predict(pipeline, np.array(variants, dtype=object))
+        rows_idx = [i for i, _ in owners]
+        Xv = sparse.hstack([text_part[rows_idx], sparse.csr_matrix(scaler.transform(np.array(variants)))]).tocsr()
+        _, new_scores, _ = predict(pipeline, None, Xt=Xv)
         for (i, reason), s in zip(owners, new_scores):
             out[i].append((float(s - scores[i]), reason))
     return [[REASON_TEXT[r] for gain, r in sorted(o, key=lambda t: -t[0])[:top]] for o in out]

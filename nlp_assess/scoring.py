@@ -124,13 +124,14 @@ class QualityModel:
     def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
         """Fill quality_score, quality_band, quality_probabilities and quality_reasons in place."""
         from .features import feature_row, to_matrix
-        from .model import CLASSES, predict, reasons
+        from .model import CLASSES, predict, reasons, transform
 
         if not rows:
             return
         X = to_matrix([feature_row(rec, row) for rec, row in zip(records, rows)])
-        proba, scores, bands = predict(self.pipeline, X)
-        why = reasons(self.pipeline, X, rows, scores)
+        Xt = transform(self.pipeline, X)  # once: the text features are the slow part
+        proba, scores, bands = predict(self.pipeline, X, Xt=Xt)
+        why = reasons(self.pipeline, X, rows, scores, Xt=Xt)
         for row, p, s, b, w in zip(rows, proba, scores, bands, why):
             row["quality_score"] = round(float(s), 1)
             row["quality_band"] = b

@@ -116,3 +116,30 @@ def test_train_command_reports_unknowns(tmp_path):
     assert "NO-SUCH-ID" in result.stderr and "1 record(s) without a grade" in result.stderr
     pipe, manifest = load_model(tmp_path / "model")
     assert manifest["training_data"]["records"] == 79
+
+
+def test_fast_reasons_equal_the_full_pipeline_on_each_variant():
+    """reasons() re-scales only the findings of each variant; the full pipeline on the same
+    variants must rank the same reasons."""
+    from nlp_assess import assess
+    from nlp_assess.features import (FINDING_FEATURES, GOOD_VALUES, REASON_TEXT, applicable_reasons, feature_row,
+                                     to_matrix)
+    from nlp_assess.model import predict, reasons
+
+    recs = [json.loads(line) for line in open(ROOT / "corpora" / "dev.jsonl")][:60]
+    pipe, _ = load_model(None)
+    rows = list(assess(recs, quality=False))
+    X = to_matrix([feature_row(r, o) for r, o in zip(recs, rows)])
+    _, scores, _ = predict(pipe, X)
+    fast = reasons(pipe, X, rows, scores)
+    index = {name: j for j, name in enumerate(FINDING_FEATURES, 1)}
+    for i, row in enumerate(rows):
+        gains = []
+        for reason in applicable_reasons(row):
+            x = X[i].copy()
+            for feat, value in GOOD_VALUES[reason].items():
+                x[index[feat]] = value
+            gain = predict(pipe, np.array([x], dtype=object))[1][0] - scores[i]  # the whole pipeline again
+            gains.append((float(gain), reason))
+        slow = [REASON_TEXT[r] for g, r in sorted(gains, key=lambda t: -t[0])[:3]]
+        assert fast[i] == slow
