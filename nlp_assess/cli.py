@@ -21,6 +21,7 @@ COMMANDS = {
     "reviews": ("nlp_assess.commands.reviews", "reviews", "List copy-pasted supervisor review clusters and reviewers' shares."),
     "train": ("nlp_assess.commands.train", "train", "Train a quality model on your own records and auditors' grades."),
     "report": ("nlp_assess.commands.report", "report", "Write an auditor's HTML or Markdown report for a batch."),
+    "examples": ("nlp_assess.commands.examples", "examples", "Pick clear good and poor examples of a criterion for training."),
 }
 
 

@@ -24,6 +24,8 @@ RULE_FILES = (
     "review_rules.json",
     "stop_words.json",
     "report.json",
+    "redact_rules.json",
+    "examples.json",
 )
 
 
