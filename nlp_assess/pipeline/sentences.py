@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import SENT_START
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -51,14 +54,14 @@ class LogSentencizer:
         headings = self.find_headings(doc.text)
         doc._.headings = headings
         heading_ends = {end for _, end, _ in headings}
-        for i, tok in enumerate(doc):
-            tok.is_sent_start = i == 0
-        for i in range(1, len(doc)):
-            prev, tok = doc[i - 1], doc[i]
+        toks = list(doc)
+        starts = [1] + [-1] * (len(toks) - 1)  # SENT_START: 1 starts a sentence, -1 does not
+        for i in range(1, len(toks)):
+            prev, tok = toks[i - 1], toks[i]
             start = False
             if "\n" in prev.text or "\n" in prev.whitespace_:
                 start = True
-            elif prev.text in self.terminal and prev.i > 0 and doc[prev.i - 1].lower_.rstrip(".") in self.no_split_after:
+            elif prev.text in self.terminal and prev.i > 0 and toks[prev.i - 1].lower_.rstrip(".") in self.no_split_after:
                 start = False  # "approx. 22:40", "PC. Smith"
             elif prev.text in self.terminal:
                 start = not tok.is_punct or tok.text in "([\"'“‘"
@@ -74,10 +77,12 @@ class LogSentencizer:
             if tok.is_space:
                 start = False
             # "Q: Children present? A: None": the answer belongs with its question
-            if start and prev.text == "?" and tok.lower_ in self.answer_markers and i + 1 < len(doc) \
-                    and doc[i + 1].text == ":":
+            if start and prev.text == "?" and tok.lower_ in self.answer_markers and i + 1 < len(toks) \
+                    and toks[i + 1].text == ":":
                 start = False
-            tok.is_sent_start = start
+            starts[i] = 1 if start else -1
+        if toks:  # one array write: setting token.is_sent_start one by one rescans the doc each time
+            doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
         return doc
 
     def to_disk(self, path, *, exclude=tuple()):
