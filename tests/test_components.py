@@ -131,3 +131,23 @@ def test_each_component_is_a_registered_factory():
                  "nla_minimising", "nla_context", "nla_findings"):
         nlp.add_pipe(name)
     assert nlp.pipe_names[-1] == "nla_findings"
+
+
+def test_quote_mask_equals_the_token_by_token_definition(nlp):
+    """quote_mask finds quote tokens from the text; it must agree with visiting every token."""
+    from nlp_assess.pipeline.findings import QUOTE_TOKENS, NarrativeFindings
+
+    texts = ['She said "go away" and \u2018left\u2019.', "Mum''s words: ``no''. Dad's 'fine'.",
+             'Ella (7) said "I was scared" then "' + "x " * 100 + '" ok', "don't 'quote' \"\"", ""]
+    for text in texts:
+        doc = nlp.make_doc(text)
+        mask, open_at = [False] * len(doc), None
+        for tok in doc:
+            if tok.text in QUOTE_TOKENS:
+                if open_at is None:
+                    open_at = tok.i
+                else:
+                    if tok.i - open_at <= 80:
+                        mask[open_at + 1:tok.i] = [True] * (tok.i - open_at - 1)
+                    open_at = None
+        assert NarrativeFindings.quote_mask(doc) == mask

@@ -14,8 +14,9 @@ Rules and their effects are data in `resources/context_rules.json`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, asdict
-from typing import Any, Dict, List, Optional, Sequence
+from bisect import bisect_right
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
@@ -69,6 +70,15 @@ class _Modifier:
     sent_end: int
 
 
+def sentence_bounds(doc: Doc) -> Tuple[List[int], List[int]]:
+    """Token offsets where each sentence starts and ends (one pass, no Span.sent lookups)."""
+    starts, ends = [], []
+    for sent in doc.sents:
+        starts.append(sent.start)
+        ends.append(sent.end)
+    return starts or [0], ends or [len(doc)]
+
+
 class ContextQualifier:
     def __init__(self, nlp: Language, name: str = "nla_context", *, rules_file: str = "context_rules.json",
                  targets_key: str = MENTIONS_KEY, modifiers_key: str = MODIFIERS_KEY):
@@ -110,6 +120,7 @@ class ContextQualifier:
             rule = self.rules[int(self.nlp.vocab.strings[match_id].split("_")[1])]
             raw.append((start, end, rule))
         pseudo = [(s, e) for s, e, r in raw if r.direction == "PSEUDO"]
+        sent_starts, sent_ends = sentence_bounds(doc)
         mods = []
         for start, end, rule in raw:
             if rule.direction == "PSEUDO":
@@ -117,8 +128,8 @@ class ContextQualifier:
             # a trigger inside a longer pseudo phrase ("no" in "no concerns") is not a trigger
             if any(ps <= start and end <= pe and (pe - ps) > (end - start) for ps, pe in pseudo):
                 continue
-            sent = doc[start].sent
-            mods.append(_Modifier(rule, start, end, sent.start, sent.end))
+            k = bisect_right(sent_starts, start) - 1
+            mods.append(_Modifier(rule, start, end, sent_starts[k], sent_ends[k]))
         # a shorter trigger inside a longer one of the same category adds nothing
         mods = [m for m in mods if not any(
             o is not m and o.rule.category == m.rule.category and o.start <= m.start and m.end <= o.end
@@ -152,10 +163,14 @@ class ContextQualifier:
             Span(doc, m.start, m.end, label=m.rule.category) for m in mods if m.rule.direction != "TERMINATE"
         ]
         targets = list(doc.spans[self.targets_key]) if self.targets_key in doc.spans else []
+        by_sentence: Dict[int, List[_Modifier]] = {}  # only modifiers of the target's sentence can reach it
+        for mod in mods:
+            by_sentence.setdefault(mod.sent_start, []).append(mod)
+        sent_starts, _ = sentence_bounds(doc)
         for target in targets:
             best: Dict[str, tuple] = {}
             cats = []
-            for mod in mods:
+            for mod in by_sentence.get(sent_starts[bisect_right(sent_starts, target.start) - 1], ()):
                 dist = self._in_scope(mod, target, terminators)
                 if dist is None:
                     continue

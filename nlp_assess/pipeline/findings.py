@@ -17,9 +17,11 @@ The steps, in order:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set, Tuple
 
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -30,6 +32,8 @@ from .mentions import MENTIONS_KEY
 
 EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
+QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
+QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 
 
 def _possessive_before(persons, start: int) -> bool:
@@ -191,17 +195,25 @@ class NarrativeFindings:
     # ------------------------------------------------------------------ attribution
     @staticmethod
     def quote_mask(doc: Doc) -> List[bool]:
+        """For each token, whether it lies between a pair of quote tokens (at most 80 apart).
+        Quote tokens are found from the text's quote characters, not by visiting every token."""
+        text = doc.text
+        starts = doc.to_array(IDX).tolist()
+        quotes = []
+        for m in QUOTE_START.finditer(text):
+            k = bisect_right(starts, m.start()) - 1
+            if k >= 0 and starts[k] == m.start() and doc[k].text in QUOTE_TOKENS and (not quotes or quotes[-1] != k):
+                quotes.append(k)
         mask = [False] * len(doc)
         open_at = None
-        for tok in doc:
-            if tok.text in QUOTE_CHARS or tok.text in ("''", "``"):
-                if open_at is None:
-                    open_at = tok.i
-                else:
-                    if tok.i - open_at <= 80:
-                        for i in range(open_at + 1, tok.i):
-                            mask[i] = True
-                    open_at = None
+        for k in quotes:
+            if open_at is None:
+                open_at = k
+            else:
+                if k - open_at <= 80:
+                    for i in range(open_at + 1, k):
+                        mask[i] = True
+                open_at = None
         return mask
 
     def _compatible(self, pron: str, p: Person) -> bool:

@@ -15,6 +15,8 @@ JSONL `to_disk`/`from_disk` round trip. A custom pattern file can be passed in t
 from __future__ import annotations
 
 
+from typing import List
+
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 
@@ -31,7 +33,33 @@ class MentionRuler(SpanRuler):
         register_extensions()
         super().__init__(nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", overwrite=False, scorer=None)
         self.patterns_file = patterns_file
-        self.add_patterns(load_jsonl(patterns_file))
+        self.add_patterns(as_phrases(nlp, load_jsonl(patterns_file)))
+
+
+def as_phrases(nlp: Language, patterns: List[dict]) -> List[dict]:
+    """The same patterns, with one-token word lists ({"LOWER": {"IN": [...]}}) turned into
+    phrase patterns where that cannot change what matches (the word is one token whose NORM
+    is its lower case): spaCy's PhraseMatcher looks a token up once, the Matcher tests every
+    token against every list."""
+    out = []
+    for p in patterns:
+        pat = p["pattern"]
+        if isinstance(pat, list) and len(pat) == 1 and set(pat[0]) == {"LOWER"}:
+            value = pat[0]["LOWER"]
+            words = [value] if isinstance(value, str) else value.get("IN") if set(value) == {"IN"} else None
+            if words:
+                keep = []
+                for w in words:
+                    doc = nlp.make_doc(w)
+                    if len(doc) == 1 and doc[0].norm_ == w == w.lower():
+                        out.append({**p, "pattern": w})
+                    else:
+                        keep.append(w)
+                if keep:
+                    out.append({**p, "pattern": [{"LOWER": {"IN": keep}}]})
+                continue
+        out.append(p)
+    return out
 
 
 def _factory(name: str, patterns_file: str):
