@@ -66,6 +66,8 @@ class AgeAttacher:
         names: Dict[str, str] = {}
         noun_labels: Dict[str, set] = {}
         for a in ages:
+            if a.id_ == "age_then_word":  # "Mia SHAW 16 / SUSP ...": the age is the number alone
+                a = doc[a.start:a.end - 1]
             age = age_in_years(a.text)
             following = doc[a.end].lower_ if a.end < len(doc) else ""
             if age is None or following in ("pregnant", "gestation", "gone"):

@@ -426,6 +426,10 @@ class NarrativeFindings:
                         sent_of[s.start] == p.sent and s.end <= p.start and who is not None and who.kind == "adult"
                         for s, who in speech_by):
                     p.status = "reported"
+        def placed_at_scene(p: Person) -> bool:
+            span = by_pos.get((p.start, p.end))
+            return span is not None and q(span).get("placement") == "scene"
+
         # "no other persons, adults or children, were found": children named in a scene-empty
         # statement are absent
         empty_sents = {sent_of[m.start] for m in mentions if m.label_ == "SCENE_EMPTY"}
@@ -434,6 +438,11 @@ class NarrativeFindings:
                 p.status = "absent"
         present = [p for p in persons if p.kind == "child" and p.status == "present"]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
+        if absent and present and not any(p.heading or placed_at_scene(p) for p in present):
+            # the narrative said where the children were ("at their nan's", "not at the address"):
+            # a later bare mention ("VPRF for Archie", "asked where the children were") does not
+            # put a child back at the scene; only a placement, an observation or words do
+            present = []
         # only an adult son or daughter at the scene: the narrative has said who was there
         adult_children = [p for p in persons if p.kind == "adult" and by_pos.get((p.start, p.end)) is not None
                           and by_pos[(p.start, p.end)].id_ == "adult_child" and q(by_pos[(p.start, p.end)]).get("presence") == "present"]

@@ -26,6 +26,7 @@ class LogSentencizer:
         self.rules_file = rules_file
         rules = load_json(rules_file)
         self.terminal = set(rules["terminal_punct"])
+        self.separators = set(rules.get("separators", ()))
         self.no_split_after = set(rules["no_split_after"])
         self.timestamp = re.compile(rules["timestamp_regex"], re.I)
         self.no_split_before_ts = set(rules["no_split_before_timestamp_after"])
@@ -68,6 +69,8 @@ class LogSentencizer:
             elif prev.text.endswith(".") and len(prev.text) > 1 and prev.lower_.rstrip(".") not in self.no_split_after \
                     and prev.text.count(".") == 1 and (tok.is_title or tok.is_upper or tok.is_digit):
                 start = True
+            elif prev.text in self.separators and prev.whitespace_ and i >= 2 and toks[i - 2].whitespace_:
+                start = True  # "IP Kerry 27 / SUSP Nathan 28 / verbal"
             elif prev.idx + len(prev.text) in heading_ends:
                 start = True
             elif self.timestamp.match(tok.text) and prev.lower_.rstrip(".") not in self.no_split_before_ts \
