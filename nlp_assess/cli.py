@@ -20,6 +20,7 @@ COMMANDS = {
     "evaluate": ("nlp_assess.commands.evaluate", "evaluate", "Per-label precision, recall and F1 on a labelled corpus."),
     "reviews": ("nlp_assess.commands.reviews", "reviews", "List copy-pasted supervisor review clusters and reviewers' shares."),
     "train": ("nlp_assess.commands.train", "train", "Train a quality model on your own records and auditors' grades."),
+    "check": ("nlp_assess.commands.check", "check", "Spot-check one narrative: highlighted evidence, criteria, band."),
     "report": ("nlp_assess.commands.report", "report", "Write an auditor's HTML or Markdown report for a batch."),
     "examples": ("nlp_assess.commands.examples", "examples", "Pick clear good and poor examples of a criterion for training."),
 }

@@ -33,7 +33,8 @@ class MentionRuler(SpanRuler):
         register_extensions()
         super().__init__(nlp, name, spans_key=spans_key, phrase_matcher_attr="NORM", overwrite=False, scorer=None)
         self.patterns_file = patterns_file
-        self.add_patterns(as_phrases(nlp, load_jsonl(patterns_file)))
+        with nlp.select_pipes(disable=nlp.pipe_names):  # phrase patterns need the tokenizer only
+            self.add_patterns(as_phrases(nlp, load_jsonl(patterns_file)))
 
 
 def as_phrases(nlp: Language, patterns: List[dict]) -> List[dict]:

@@ -26,6 +26,7 @@ RULE_FILES = (
     "report.json",
     "redact_rules.json",
     "examples.json",
+    "render.json",
 )
 
 
