@@ -340,8 +340,11 @@ class NarrativeFindings:
                                                   carry_over=s.id_ != "speech_weak")))
 
         def reported_by_other(span: Span, own: Optional[Person]) -> bool:
-            """Inside someone else's account: an earlier speech cue in the sentence by another person."""
+            """Inside someone else's account: an earlier speech cue in the sentence by another person
+            (not the officer's own question: "When I asked Poppy what happened she said ...")."""
             for s, who in speech_by:
+                if who is not None and who.kind == "officer" and s.text.lower() in ("asked", "asks", "asking"):
+                    continue
                 if sent_of[s.start] == sent_of[span.start] and s.end <= span.start and who is not own:
                     obs = [o for o in observed_at if s.end <= o < span.start]
                     if not obs:
