@@ -70,12 +70,13 @@ from .reviews.detect import (
     CopyResult,
     CopyRows,
     ReviewSettings,
-    _position_powers,
     _roots,
     analyse,
+    exact_keys,
+    minhash_of,
     similarity,
 )
-from .reviews.minhash import band_keys, shingle_hashes_flat, signatures
+from .reviews.minhash import band_keys
 from .reviews.normalise import BatchEncoder
 from .scoring import (
     OUTPUT_FIELDS,
@@ -173,39 +174,20 @@ class ReviewKeys:
 
 
 def _review_keys(reviews: Sequence[str], settings: ReviewSettings, minhash: bool = True) -> ReviewKeys:
-    """The per-review arrays of one chunk of `detect.analyse`, computed the same way.
-
-    `analyse` computes these inside its loop and does not expose them (see the module notes);
-    every step below is the line of `analyse` it mirrors, using the same functions."""
+    """The per-review arrays of one chunk of `detect.analyse`, by the same functions
+    (`exact_keys`, `minhash_of`)."""
     enc = BatchEncoder(set())  # the ignore set only affects content-word flags, not used here
     ids, lengths = enc.encode(reviews)
-    n = len(reviews)
     offsets = np.concatenate(([0], np.cumsum(lengths)))
-    review = np.repeat(np.arange(n), lengths)
     token_hash = enc.hashes()[ids]
-    pos = np.arange(len(ids)) - offsets[review]
-    h1, h2 = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
-    nonempty = lengths > 0
-    if nonempty.any():
-        longest = int(lengths.max())
-        with np.errstate(over="ignore"):
-            h1[nonempty] = np.add.reduceat(token_hash * _position_powers(1_000_003, longest)[pos],
-                                           offsets[:-1][nonempty])
-            h2[nonempty] = np.add.reduceat(token_hash * _position_powers(998_244_353, longest)[pos],
-                                           offsets[:-1][nonempty])
     empty = np.array([not t.strip() for t in reviews], dtype=bool)
     eligible = (lengths >= settings.min_tokens) & ~empty
-    with np.errstate(over="ignore"):
-        key = h1 ^ (h2 * np.uint64(0x9E3779B97F4A7C15)) ^ lengths.astype(np.uint64)
+    key = exact_keys(token_hash, lengths, offsets)
     out = ReviewKeys(key, eligible, [], [], [])
     cand = np.nonzero(eligible)[0]
     if not minhash or not len(cand):
         return out
-    tok_start, tok_len = offsets[cand], lengths[cand]
-    gather = np.repeat(tok_start - np.concatenate(([0], np.cumsum(tok_len)[:-1])), tok_len) \
-        + np.arange(int(tok_len.sum()))
-    hashes, offs = shingle_hashes_flat(token_hash[gather], tok_len, settings.shingle_size)
-    sig = signatures(hashes, offs, settings.num_perm)
+    hashes, offs, sig = minhash_of(token_hash, offsets, lengths, cand, settings)
     bkeys = band_keys(sig, settings.bands).astype(np.uint32)
     sig16 = (sig >> 16).astype(np.uint16)
     hashes32 = hashes.astype(np.uint32)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 from itertools import islice
-from typing import Any, Dict, Iterable, List, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -143,6 +143,36 @@ def _position_powers(base: int, size: int) -> np.ndarray:
         return np.cumprod(np.full(max(size, 1), base, dtype=np.uint64))
 
 
+def exact_keys(token_hash: np.ndarray, lengths: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """One 64-bit key per review from two polynomial hashes of its token sequence: reviews
+    with the same normalised tokens have the same key. `token_hash` is the hash of every
+    token of the batch in order, `offsets` where each review's tokens start (plus the end)."""
+    n = len(lengths)
+    review = np.repeat(np.arange(n), lengths)
+    pos = np.arange(len(token_hash)) - offsets[review]
+    h1, h2 = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
+    nonempty = lengths > 0
+    if nonempty.any():
+        longest = int(lengths.max())
+        with np.errstate(over="ignore"):
+            h1[nonempty] = np.add.reduceat(token_hash * _position_powers(1_000_003, longest)[pos],
+                                           offsets[:-1][nonempty])
+            h2[nonempty] = np.add.reduceat(token_hash * _position_powers(998_244_353, longest)[pos],
+                                           offsets[:-1][nonempty])
+    with np.errstate(over="ignore"):
+        return h1 ^ (h2 * np.uint64(0x9E3779B97F4A7C15)) ^ lengths.astype(np.uint64)
+
+
+def minhash_of(token_hash: np.ndarray, offsets: np.ndarray, lengths: np.ndarray, which: np.ndarray,
+               settings: ReviewSettings) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Word-shingle hashes (flat, with offsets) and MinHash signatures of the reviews `which`."""
+    tok_start, tok_len = offsets[which], lengths[which]
+    gather = np.repeat(tok_start - np.concatenate(([0], np.cumsum(tok_len)[:-1])), tok_len) \
+        + np.arange(int(tok_len.sum()))
+    hashes, offs = shingle_hashes_flat(token_hash[gather], tok_len, settings.shingle_size)
+    return hashes, offs, signatures(hashes, offs, settings.num_perm)
+
+
 def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Optional[str]]] = None,
             settings: Optional[ReviewSettings] = None) -> CopyResult:
     """Copies and stock reviews of a whole batch, streamed in chunks of `chunk_size`."""
@@ -186,25 +216,14 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
         for i in np.nonzero(~empty)[0].tolist():
             sp[i] = spec.score(chunk[i], narr[i]) if narr is not None else 0.0
         spec_parts.append(sp)
-        # exact copies: two polynomial hashes of each review's token sequence
         token_hash = enc.hashes()[ids]
-        pos = np.arange(len(ids)) - offsets[review]
-        h1, h2 = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
-        nonempty = lengths > 0
-        if nonempty.any():
-            longest = int(lengths.max())
-            with np.errstate(over="ignore"):
-                h1[nonempty] = np.add.reduceat(token_hash * _position_powers(1_000_003, longest)[pos],
-                                               offsets[:-1][nonempty])
-                h2[nonempty] = np.add.reduceat(token_hash * _position_powers(998_244_353, longest)[pos],
-                                               offsets[:-1][nonempty])
         eligible = (lengths >= settings.min_tokens) & ~empty
         # exact copies within the chunk share one representative (copies in other chunks are
         # joined later by LSH, their signatures being identical)
         rep = np.full(n, -1, dtype=np.int64)
         cand = np.nonzero(eligible)[0]
         if len(cand):
-            key = h1[cand] ^ (h2[cand] * np.uint64(0x9E3779B97F4A7C15)) ^ lengths[cand].astype(np.uint64)
+            key = exact_keys(token_hash, lengths, offsets)[cand]
             order = np.argsort(key, kind="stable")
             ks = key[order]
             new_group = np.concatenate(([True], ks[1:] != ks[:-1]))
@@ -214,13 +233,9 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
             sizes = np.bincount(group_no)
             group_size.extend(sizes.tolist())
             new_reps = firsts  # in representative-number order
-            tok_start, tok_len = offsets[new_reps], lengths[new_reps]
-            gather = np.repeat(tok_start - np.concatenate(([0], np.cumsum(tok_len)[:-1])), tok_len) \
-                + np.arange(int(tok_len.sum()))
-            hashes, offs = shingle_hashes_flat(token_hash[gather], tok_len, settings.shingle_size)
+            hashes, offs, sig = minhash_of(token_hash, offsets, lengths, new_reps, settings)
             hashes_parts.append(hashes.astype(np.uint32))
             offsets_parts.append(offs)
-            sig = signatures(hashes, offs, settings.num_perm)
             # kept compactly: band keys in 32 bits (chance bucket collisions are filtered below)
             # and the top 16 bits of each MinHash value for estimating similarity
             key_parts.append(band_keys(sig, settings.bands).astype(np.uint32))
