@@ -13,7 +13,7 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Dict, Iterable, Iterator, Optional, Union
+from typing import BinaryIO, Dict, Iterable, Iterator, Optional, Tuple, Union
 
 REQUIRED = ("record_id", "narrative")
 TEXT_FIELDS = ("narrative", "supervisor_review")
@@ -131,6 +131,17 @@ def input_path(path: Union[str, Path]) -> Path:
     if p.is_dir():
         raise InputError(f"input is a directory, not a file: {p}")
     return p
+
+
+def open_input(path: Union[str, Path], *, input_format: Optional[str] = None,
+               output: Optional[str] = None) -> Tuple[Path, str]:
+    """(file to read, its format) for a command that reads INPUT and may write OUTPUT: refuses
+    OUTPUT equal to INPUT, spools stdin once (see `input_path`), sniffs the format unless given."""
+    if output and output != "-" and str(path) != "-" and Path(output).resolve() == Path(path).resolve():
+        raise InputError("output file is the input file; refusing to overwrite the input")
+    p = input_path(path)  # a missing file or directory fails here
+    with open(p, "rb") as head:
+        return p, input_format or detect_format(path, head.read(64))
 
 
 def detect_format(path: Union[str, Path], head: bytes) -> str:

@@ -38,30 +38,23 @@ def examples(input_path, criterion, n_good, n_poor, output, fmt, redact, input_f
 
     Example: nlp-assess examples corpora/dev.jsonl --criterion voice --good 3 --poor 3 -o voice.html
     """
-    from pathlib import Path
 
     fmt = fmt or _format_from_suffix(output)
     if fmt is None:
         click.echo(f"nlp-assess: cannot tell the format from {output!r}; use .html or .md, or --format",
                    err=True)
         sys.exit(EXIT_USAGE)
-    if output and output != "-" and input_path != "-" and Path(output).resolve() == Path(input_path).resolve():
-        click.echo("nlp-assess: output file is the input file; refusing to overwrite the input", err=True)
-        sys.exit(EXIT_USAGE)
 
     from ..examples import build_pack, render
     from ..model import ModelError
-    from ..records import InputError, detect_format, read_records
-    from ..records import input_path as input_path_of
+    from ..records import InputError, open_input, read_records
     from ..scoring import QualityModel, assess_rows, get_pipeline
 
     start = time.monotonic()
     counts: Counter = Counter()
     try:
         model = QualityModel(model_dir)
-        path = input_path_of(input_path)
-        with open(path, "rb") as head:
-            fmt_in = input_format or detect_format(input_path, head.read(64))
+        path, fmt_in = open_input(input_path, input_format=input_format, output=output)
         rows = assess_rows(lambda: read_records(path, fmt=fmt_in), model=model)
         records = (r.record for r in read_records(path, fmt=fmt_in))  # in step with the output rows
         pack = build_pack(_counted(rows, counts), records, criterion, n_good, n_poor, redact=redact,

@@ -58,8 +58,7 @@ def report(input_path, output, fmt, input_format, model_dir, min_group, lowest):
 
     from ..audit_report import render_html, render_markdown, summarise
     from ..model import ModelError
-    from ..records import InputError, detect_format, read_records
-    from ..records import input_path as input_path_of
+    from ..records import InputError, open_input, read_records
     from ..scoring import QualityModel
 
     start = time.monotonic()
@@ -70,11 +69,7 @@ def report(input_path, output, fmt, input_format, model_dir, min_group, lowest):
         click.echo(f"nlp-assess: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     try:
-        if output and output != "-" and input_path != "-" and Path(output).resolve() == Path(input_path).resolve():
-            raise InputError("output file is the input file; refusing to overwrite the input")
-        path = input_path_of(input_path)  # stdin spooled once; a missing file or directory fails here
-        with open(path, "rb") as head:
-            fmt_in = input_format or detect_format(input_path, head.read(64))
+        path, fmt_in = open_input(input_path, input_format=input_format, output=output)
         read = lambda: read_records(path, fmt=fmt_in)
         source = "standard input" if input_path == "-" else Path(input_path).name
         summary = summarise(paired_rows(read, model), min_group=min_group, lowest=lowest, source=source,

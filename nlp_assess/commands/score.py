@@ -97,8 +97,7 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
     """
     from ..model import ModelError
     from ..output import RowWriter
-    from ..records import InputError, ReadStats, check_not_empty, detect_format, read_records
-    from ..records import input_path as input_path_of
+    from ..records import InputError, ReadStats, check_not_empty, open_input, read_records
     from ..scoring import QualityModel, assess_rows
 
     start = time.monotonic()
@@ -118,23 +117,16 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
     partial = f"{output}.partial" if to_file else None
     stream = None
     try:
-        if to_file and input_path != "-":
-            from pathlib import Path
-
-            if Path(output).resolve() == Path(input_path).resolve():
-                raise InputError("output file is the input file; refusing to overwrite the input")
-        path = input_path_of(input_path)  # stdin spooled once; a missing file or directory fails here
+        path, fmt_in = open_input(input_path, input_format=input_format, output=output)
         check_not_empty(path)
-        with open(path, "rb") as head:
-            fmt_in = input_format or detect_format(input_path, head.read(64))
         encoding = None if encoding_fallback == "none" else encoding_fallback
         read = lambda: read_records(path, fmt=fmt_in, mapping=mapping, encoding=encoding)  # noqa: E731
         skip = _resume_point(partial, fmt, read) if resume else 0
         progress = Progress(enabled=not quiet and sys.stderr.isatty())
-        writer_box = {}
+        writer = None
 
         def opened(lookup) -> None:  # after the review pass: the columns and row count are known
-            nonlocal stream
+            nonlocal stream, writer
             progress.total = lookup.total_rows
             if lookup.duplicate_ids and not quiet:
                 first = next(iter(lookup.duplicate_ids))
@@ -144,7 +136,7 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
                 stream = open(partial, "a" if skip else "w", encoding="utf-8", newline="")
             else:
                 stream = sys.stdout
-            writer_box["w"] = RowWriter(stream, fmt, extra_fields=lookup.extra_fields, header=not skip)
+            writer = RowWriter(stream, fmt, extra_fields=lookup.extra_fields, header=not skip)
 
         signal.signal(signal.SIGTERM, _on_sigterm)
         def rows():  # read twice (reviews, then narratives): count what the last reading saw
@@ -152,7 +144,7 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
             return read_records(path, fmt=fmt_in, mapping=mapping, encoding=encoding, stats=stats)
 
         for row in assess_rows(rows, model=model, jobs=jobs, skip=skip, on_review_pass=opened):
-            writer_box["w"].write(row)
+            writer.write(row)
             counts[row["status"]] += 1
             counts[row.get("quality_band")] += 1
             written += 1
