@@ -9,10 +9,13 @@ corpus so copies occur), then measures on the same texts:
 - spaCy's tokenizer alone (the floor any spaCy pipeline pays), records/s and tokens/s;
 - `nlp-assess score FILE -o OUT --jobs J` as a subprocess: wall time, records/s, tokens/s,
   peak resident memory of the whole process tree (sampled from /proc);
-- start-up: `nlp-assess score` on a one-record file (median of 3).
+- start-up: `nlp-assess score` on a one-record file (median of 3);
+- each stage alone on the first 5,000 records of the smallest size (tokenizer, spaCy
+  pipeline, the model's TF-IDF text features), so the table says where the time goes.
 
     python scripts/bench.py                                  # 10k, 100k (jobs 1 and 2), 1M (jobs 2)
     python scripts/bench.py --sizes 10000 --jobs 1,2         # quicker
+    python scripts/bench.py --stages-only                    # only where the time goes
 
 Prints a Markdown table (paste into the README) and writes the figures as JSON.
 """
@@ -81,6 +84,43 @@ def tokenizer_only(path: Path) -> tuple:
     return time.perf_counter() - start, n, tokens
 
 
+def stage_ceilings(path: Path, limit: int = 5000) -> dict:
+    """Tokens/s of each stage of `score` alone, one process, on the first `limit` records:
+    spaCy's tokenizer, the whole spaCy pipeline (narrative and review), and the shipped
+    model's TF-IDF text features. A stage's rate bounds the rate of the whole job, so this
+    says which target is reachable and where the time goes."""
+    import numpy as np
+
+    from nlp_assess.model import load_model
+    from nlp_assess.pipeline import build_pipeline
+
+    with open(path, encoding="utf-8") as f:
+        records = [json.loads(line) for _, line in zip(range(limit), f)]
+    narratives = [r["narrative"] for r in records]
+    nlp = build_pipeline()
+    start = time.perf_counter()
+    tokens = sum(len(d) for d in nlp.tokenizer.pipe(narratives, batch_size=1000))
+    tokenizer = time.perf_counter() - start
+    start = time.perf_counter()
+    for _ in nlp.pipe(narratives + [r["supervisor_review"] or "" for r in records], batch_size=256):
+        pass
+    pipeline = time.perf_counter() - start
+    model, _ = load_model()
+    text = model.named_steps["features"]
+    columns = [t for t in text.transformers_ if t[0] in ("words", "chars")]
+    X = np.empty((len(records), max(c for _, _, c in columns) + 1), dtype=object)
+    for _, _, c in columns:
+        X[:, c] = narratives
+    start = time.perf_counter()
+    for _, vectorizer, c in columns:
+        vectorizer.transform(X[:, c])
+    features = time.perf_counter() - start
+    return {"records": len(records), "tokens": tokens,
+            "tokenizer_tokens_per_s": round(tokens / tokenizer),
+            "spacy_pipeline_tokens_per_s": round(tokens / pipeline),
+            "model_text_features_tokens_per_s": round(tokens / features)}
+
+
 def tree_rss_kib(pid: int) -> int:
     """Resident memory of a process and all its descendants, from /proc."""
     total, stack = 0, [pid]
@@ -139,7 +179,18 @@ def main() -> None:
     ap.add_argument("--jobs-max-size", default="1000000:2",
                     help="SIZE:JOBS - at this size and above run only these jobs (time budget)")
     ap.add_argument("--json", default=str(ROOT / "scripts" / "bench_results.json"))
+    ap.add_argument("--stages-only", action="store_true",
+                    help="measure only the stage ceilings (10,000 records) and add them to the JSON file")
     args = ap.parse_args()
+    if args.stages_only:
+        results = json.loads(Path(args.json).read_text()) if Path(args.json).exists() else {}
+        with tempfile.TemporaryDirectory(prefix="nla-bench-") as tmp:
+            path = Path(tmp) / "records.jsonl"
+            make_records(10000, path)
+            results["stages"] = stage_ceilings(path)
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+        print(json.dumps(results["stages"]))
+        return
     sizes = [int(s) for s in args.sizes.split(",")]
     jobs_list = [int(j) for j in args.jobs.split(",")]
     big_size, big_jobs = (int(x) for x in args.jobs_max_size.split(":"))
@@ -154,6 +205,9 @@ def main() -> None:
             words = make_records(n, path)
             tok_s, _, tokens = tokenizer_only(path)
             print(f"{n:,}: {words / n:.0f} words/record; tokenizer {n / tok_s:,.0f} rec/s", file=sys.stderr)
+            if n == sizes[0]:
+                results["stages"] = stage_ceilings(path)
+                print(json.dumps(results["stages"]), file=sys.stderr)
             for jobs in ([big_jobs] if n >= big_size else jobs_list):
                 out = tmp / f"out_{n}_{jobs}.jsonl"
                 secs, rss = run_score(path, out, jobs)

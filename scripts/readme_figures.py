@@ -71,6 +71,18 @@ def bench_block() -> str | None:
                      f"{r['tokens_per_s']:,} | {r['tokenizer_records_per_s']:,.0f} | "
                      f"{100 * r['share_of_tokenizer']:.1f}% | {r.get('speedup_vs_jobs_1', '')} | "
                      f"{r['peak_rss_mib']:,} |")
+    st = b.get("stages")
+    if st:
+        tok = st["tokenizer_tokens_per_s"]
+        lines += ["", f"Each stage alone, one process, first {st['records']:,} records of the 10k file "
+                  "(`python scripts/bench.py --stages-only`):", "",
+                  "| stage | tokens/s | share of tokenizer |", "|---|---|---|",
+                  f"| spaCy tokenizer | {tok:,} | 100% |",
+                  f"| spaCy pipeline (nine rule components, narrative and review) | "
+                  f"{st['spacy_pipeline_tokens_per_s']:,} | {100 * st['spacy_pipeline_tokens_per_s'] / tok:.1f}% |",
+                  f"| model text features (TF-IDF words + characters, issue 4) | "
+                  f"{st['model_text_features_tokens_per_s']:,} | "
+                  f"{100 * st['model_text_features_tokens_per_s'] / tok:.1f}% |"]
     return "\n".join(lines)
 
 
