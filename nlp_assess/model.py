@@ -239,3 +239,97 @@ def reasons(pipeline: Any, X: np.ndarray, rows: Sequence[Dict[str, Any]], scores
         for (i, reason), s in zip(owners, new_scores):
             out[i].append((float(s - scores[i]), reason))
     return [[REASON_TEXT[r] for gain, r in sorted(o, key=lambda t: -t[0])[:top]] for o in out]
+
+
+# ------------------------------------------------------------------ scoring rows
+QUALITY_FIELDS = ("quality_score", "quality_band", "quality_probabilities", "quality_reasons")
+
+
+class QualityModel:
+    """The quality classifier, loaded (and verified) once."""
+
+    def __init__(self, model_dir=None):
+        self.model_dir = model_dir
+        self.pipeline, self.manifest = load_model(model_dir)
+
+    def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
+        """Fill quality_score, quality_band, quality_probabilities and quality_reasons in place."""
+        from .features import feature_row, to_matrix
+
+        if not rows:
+            return
+        X = to_matrix([feature_row(rec, row) for rec, row in zip(records, rows)])
+        Xt = transform(self.pipeline, X)  # once: the text features are the slow part
+        proba, scores, bands = predict(self.pipeline, X, Xt=Xt)
+        why = reasons(self.pipeline, X, rows, scores, Xt=Xt)
+        for row, p, s, b, w in zip(rows, proba, scores, bands, why):
+            row["quality_score"] = round(float(s), 1)
+            row["quality_band"] = b
+            row["quality_probabilities"] = {c: round(float(v), 3) for c, v in zip(CLASSES, p)}
+            row["quality_reasons"] = w
+
+
+class BackgroundModel:
+    """A QualityModel that loads in a forked process while the caller imports spaCy and
+    builds the pipeline, for one-shot commands (`check`): importing scikit-learn and loading
+    the model take about as long as spaCy's start-up, so on two cores the answer comes after
+    the slower of the two instead of their sum. The child runs QualityModel.score, so rows
+    are scored exactly as in-process. Where fork is unavailable, use QualityModel.
+
+    A model that fails verification raises ModelError from `score`, with the same message."""
+
+    def __init__(self, model_dir=None):
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._conn, child_conn = context.Pipe()
+        self._process = context.Process(target=_serve_model, args=(model_dir, child_conn), daemon=True)
+        self._process.start()
+        child_conn.close()
+
+    def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
+        try:
+            self._conn.send((records, rows))
+            status, payload = self._conn.recv()
+        except (EOFError, OSError):
+            raise ModelError("the model process stopped before scoring") from None
+        if status != "ok":
+            raise ModelError(payload)
+        for row, fields in zip(rows, payload):
+            row.update(fields)
+
+    def close(self) -> None:
+        try:
+            self._conn.send(None)  # stop; the child also holds a copy of this end, so no EOF
+        except OSError:
+            pass
+        self._conn.close()
+        self._process.join(timeout=5)
+
+
+def _serve_model(model_dir, conn) -> None:
+    """The child of BackgroundModel: load and verify, then score each request until the
+    parent closes the pipe. Errors go back as one-line messages (never narrative text)."""
+    try:
+        model: Optional[QualityModel] = QualityModel(model_dir)
+        error = ""
+    except ModelError as exc:
+        model, error = None, str(exc)
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        records, rows = request
+        if model is None:
+            conn.send(("error", error))
+            continue
+        try:
+            model.score(records, rows)
+        except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
+            conn.send(("error", f"scoring failed: {exc.__class__.__name__}"))
+            continue
+        conn.send(("ok", [{k: row[k] for k in QUALITY_FIELDS} for row in rows]))
+

@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tupl
 from spacy.language import Language
 
 from .findings import record_findings
+from .model import QualityModel  # noqa: F401  (the scorer used here, importable from here as before)
 from .records import InputRow, rows_from_dicts
 
 OUTPUT_FIELDS = ("record_id", "status", "error", "child_present", "demeanour_recorded", "voice",
@@ -110,33 +111,6 @@ class ReviewLookup:
         out = self.rows.row(self.seen, str(row.record.get("supervisor_review") or ""))
         self.seen += 1
         return out
-
-
-class QualityModel:
-    """The quality classifier, loaded (and verified) once."""
-
-    def __init__(self, model_dir=None):
-        from .model import load_model
-
-        self.model_dir = model_dir
-        self.pipeline, self.manifest = load_model(model_dir)
-
-    def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
-        """Fill quality_score, quality_band, quality_probabilities and quality_reasons in place."""
-        from .features import feature_row, to_matrix
-        from .model import CLASSES, predict, reasons, transform
-
-        if not rows:
-            return
-        X = to_matrix([feature_row(rec, row) for rec, row in zip(records, rows)])
-        Xt = transform(self.pipeline, X)  # once: the text features are the slow part
-        proba, scores, bands = predict(self.pipeline, X, Xt=Xt)
-        why = reasons(self.pipeline, X, rows, scores, Xt=Xt)
-        for row, p, s, b, w in zip(rows, proba, scores, bands, why):
-            row["quality_score"] = round(float(s), 1)
-            row["quality_band"] = b
-            row["quality_probabilities"] = {c: round(float(v), 3) for c, v in zip(CLASSES, p)}
-            row["quality_reasons"] = w
 
 
 Review = Optional[Dict[str, Any]]  # a row's fields from the batch review pass

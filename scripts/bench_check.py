@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Time `nlp-assess check "<narrative>"` end to end, start-up included, as a user runs it.
 
-Runs the installed console script as a subprocess: once to warm up (the first check after
-installing a model also fills the weights cache, see nlp_assess/commands/check.py), then
+Runs the installed console script as a subprocess: once to warm up (file caches), then
 `--runs` times, and prints one line with the median wall time against the 1.5 s target
 and the machine's load average (this machine's cores are shared, so load slows every run).
 Exit code 0 when the median is within the target, 1 otherwise.

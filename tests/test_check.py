@@ -263,3 +263,39 @@ def test_check_row_equals_the_score_row(shipped, review, field):
     got = check_mod.assess_one(NARRATIVE, review, field, None)  # the command's own path
     for k in OUTPUT_FIELDS:
         assert got[k] == expected[k], k
+
+
+# ------------------------------------------------------------------ model loaded beside spaCy
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork")
+def test_background_model_scores_exactly_as_in_process(shipped):
+    from nlp_assess.model import BackgroundModel
+    from nlp_assess.records import validate
+    from nlp_assess.scoring import assess_rows
+
+    records = [validate({"record_id": str(i), "narrative": text}, i) for i, text in enumerate(
+        [NARRATIVE, "Verbal argument, kids upstairs asleep, not spoken to.", "No children at the address."])]
+    here = list(assess_rows(records, model=shipped))
+    background = BackgroundModel()
+    try:
+        there = list(assess_rows(records, model=background))
+    finally:
+        background.close()
+    assert there == here
+    assert not background._process.is_alive()  # close() stops the child, it does not wait out a timeout
+
+
+@pytest.mark.skipif("fork" not in __import__("multiprocessing").get_all_start_methods(), reason="needs fork")
+def test_check_refuses_a_tampered_model_with_one_line(tmp_path):
+    import shutil
+
+    from nlp_assess.model import default_model_dir
+
+    bad = tmp_path / "bad"
+    shutil.copytree(default_model_dir(), bad)
+    data = bytearray((bad / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (bad / "model.joblib").write_bytes(bytes(data))
+    result = invoke(["--model", str(bad), NARRATIVE])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "sha256" in lines[0] and "Ella" not in lines[0]

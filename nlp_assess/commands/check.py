@@ -7,8 +7,9 @@
 Prints the narrative with its evidence highlighted, one line per criterion (met / missing /
 not applicable, and why), the band and score and the top reasons (see `nlp_assess.render`).
 
-Speed: start-up is importing spaCy and building the pipeline, then importing scikit-learn
-and loading the verified model; `scripts/bench_check.py` measures the whole command.
+Speed: start-up is importing spaCy and building the pipeline, and importing scikit-learn
+and loading the verified model; the two run side by side (the model in a forked process,
+see model.BackgroundModel). `scripts/bench_check.py` measures the whole command.
 """
 from __future__ import annotations
 
@@ -120,6 +121,11 @@ def assess_one(narrative: str, review: str | None, children_field: str | None,
                model_dir: str | None) -> dict[str, Any]:
     """The output row for one record, by the same code path as `nlp-assess score`."""
     from ..model import ModelError
+
+    try:
+        model = quality_model(model_dir)  # first, so it loads while spaCy starts
+    except ModelError as exc:
+        fail(str(exc))
     from ..records import validate
     from ..scoring import assess_rows
 
@@ -129,14 +135,20 @@ def assess_one(narrative: str, review: str | None, children_field: str | None,
     if children_field is not None:
         record["children_present_field"] = children_field
     try:
-        model = quality_model(model_dir)
+        return next(assess_rows([validate(record, 0)], model=model))
     except ModelError as exc:
         fail(str(exc))
-    return next(assess_rows([validate(record, 0)], model=model))
+    finally:
+        getattr(model, "close", lambda: None)()
 
 
 def quality_model(model_dir: str | None = None):
-    """The quality model, loaded and verified as for `nlp-assess score`."""
-    from ..scoring import QualityModel
+    """The quality model, verified as for `nlp-assess score`: loading in a forked process
+    (model.BackgroundModel) where the platform can fork, else here."""
+    import multiprocessing
 
+    from ..model import BackgroundModel, QualityModel
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return BackgroundModel(model_dir)
     return QualityModel(model_dir)
