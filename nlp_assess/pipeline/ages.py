@@ -47,7 +47,11 @@ class AgeAttacher:
         self.name = name
         self.spans_key = spans_key
         self.words_file = words_file
-        self.not_names = set(load_json(words_file)["not_names"])
+        words = load_json(words_file)
+        self.not_names = set(words["not_names"])
+        # a known name written in lower case later ("spoke w/ callum") is the same person,
+        # unless the name is also an everyday word ("will", "mark", "hope")
+        self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
 
     def __call__(self, doc: Doc) -> Doc:
         if self.spans_key not in doc.spans:
@@ -163,7 +167,8 @@ class AgeAttacher:
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:
-                if tok.lower_ in names and tok.i not in taken and (tok.is_title or tok.is_upper):
+                if tok.lower_ in names and tok.i not in taken and (
+                        tok.is_title or tok.is_upper or tok.lower_ not in self.word_names and len(tok) > 2):
                     new.append(Span(doc, tok.i, tok.i + 1, label=names[tok.lower_], span_id="named"))
                     taken.add(tok.i)
         for s in people:

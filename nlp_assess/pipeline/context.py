@@ -130,11 +130,17 @@ class ContextQualifier:
                 continue
             k = bisect_right(sent_starts, start) - 1
             mods.append(_Modifier(rule, start, end, sent_starts[k], sent_ends[k]))
-        # a shorter trigger inside a longer one of the same category adds nothing
+        # a shorter trigger inside a longer one on the same axis adds nothing: the longer phrase
+        # is the more specific ("live at the address" says where they live, not that they were
+        # "at the address")
         mods = [m for m in mods if not any(
-            o is not m and o.rule.category == m.rule.category and o.start <= m.start and m.end <= o.end
+            o is not m and self._axis(o.rule) == self._axis(m.rule) and o.start <= m.start and m.end <= o.end
             and (o.end - o.start) > (m.end - m.start) for o in mods)]
         return mods
+
+    def _axis(self, rule: ContextRule) -> str:
+        effect = self.effects.get(rule.category)
+        return effect["axis"] if effect else rule.category
 
     def _in_scope(self, mod: _Modifier, target: Span, terminators: List[int]) -> Optional[int]:
         """Distance in tokens from modifier to target if the target is in its scope."""

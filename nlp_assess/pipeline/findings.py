@@ -435,9 +435,13 @@ class NarrativeFindings:
 
         # "no other persons, adults or children, were found": children named in a scene-empty
         # statement are absent
+        # and anywhere in the record, a bare kin word with no name and no age ("son present" ...
+        # "no under 18s at the address") is the adult the record says it is (decision 15)
         empty_sents = {sent_of[m.start] for m in mentions if m.label_ == "SCENE_EMPTY"}
         for p in persons:
-            if p.kind == "child" and p.sent in empty_sents and not p.named and p.status == "present":
+            if p.kind == "child" and not p.named and p.status == "present" and empty_sents and (
+                    p.sent in empty_sents or p.age is None and not p.heading and p.start not in
+                    demeanour_children | voice_children):
                 p.status = "absent"
         present = [p for p in persons if p.kind == "child" and p.status == "present"]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
