@@ -9,6 +9,7 @@ in setup.cfg), so a saved pipeline reloads with `spacy.load(path)`.
 from __future__ import annotations
 
 import spacy
+from spacy.symbols import ORTH
 from spacy.language import Language
 
 from . import ages, context, findings, mentions, sentences  # noqa: F401  (registers the factories)
@@ -25,10 +26,17 @@ PIPE_NAMES = ("nla_sentences", "nla_persons", "nla_ages", "nla_demeanour", "nla_
 def adapt_tokenizer(nlp: Language) -> None:
     """Drop the tokenizer's emoticon exceptions that swallow ages: "(8)" must be
     "(", "8", ")", not "(", "8)"."""
-    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if "(" not in k and ")" not in k}
+    rules = {k: v for k, v in nlp.tokenizer.rules.items() if "(" not in k and ")" not in k}
+    # ALL-CAPS logs: "DIDNT", "CANT", "WASNT" split like "didnt", "cant", "wasnt" (same norms)
+    for key, pieces in list(rules.items()):
+        upper = key.upper()
+        if key.islower() and upper not in rules and "".join(p[ORTH] for p in pieces).upper() == upper:
+            rules[upper] = [{**p, ORTH: p[ORTH].upper()} for p in pieces]
+    nlp.tokenizer.rules = rules
     # hurried-log shorthand reads as the word it stands for in phrase rules ("kids @ their dads")
     for short, word in load_json("norms.json")["norms"].items():
-        nlp.vocab[short].norm_ = word
+        for form in {short, short.upper(), short.title()}:  # "DIDNT" in ALL-CAPS logs too
+            nlp.vocab[form].norm_ = word
 
 
 def build_pipeline() -> Language:

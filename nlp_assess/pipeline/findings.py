@@ -343,7 +343,8 @@ class NarrativeFindings:
             """Inside someone else's account: an earlier speech cue in the sentence by another person
             (not the officer's own question: "When I asked Poppy what happened she said ...")."""
             for s, who in speech_by:
-                if who is not None and who.kind == "officer" and s.text.lower() in ("asked", "asks", "asking"):
+                if (who is None or who.kind == "officer") and s.text.lower() in ("asked", "asks", "asking"):
+                    # the officer's question, also in logs that drop the "I" ("Asked her if ...")
                     continue
                 if sent_of[s.start] == sent_of[span.start] and s.end <= span.start and who is not own:
                     obs = [o for o in observed_at if s.end <= o < span.start]
@@ -388,8 +389,22 @@ class NarrativeFindings:
                 continue
             evidence.append(("VOICE", s.start, self._clause_end(doc, s, quoted)))
             voice_children.add(who.start)
+        def officers_question(span: Span) -> bool:
+            """"I asked if she would like to talk": a wish inside the officer's own question."""
+            lo = max(sents[sent_of[span.start]].start, span.start - 8)
+            for i in range(span.start - 1, lo - 1, -1):
+                if doc[i].lower_ not in ("if", "whether"):
+                    continue
+                # "asked if", "asked her if", "asked Maisie whether"
+                ask = next((j for j in range(i - 1, max(lo, i - 4) - 1, -1)
+                            if doc[j].lower_ in ("asked", "asking", "ask", "enquired")), None)
+                if ask is not None:
+                    asker = self.speaker(ask, sent_of[span.start], persons, quoted, carry_over=False)
+                    return asker is None or asker.kind == "officer"
+            return False
+
         for s in mentions:
-            if s.label_ != "VIEWS" or quoted[s.start]:
+            if s.label_ != "VIEWS" or quoted[s.start] or officers_question(s):
                 continue
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
             if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who) or in_reason(s):
