@@ -151,3 +151,23 @@ def test_quote_mask_equals_the_token_by_token_definition(nlp):
                         mask[open_at + 1:tok.i] = [True] * (tok.i - open_at - 1)
                     open_at = None
         assert NarrativeFindings.quote_mask(doc) == mask
+
+
+def test_no_single_token_pattern_holds_a_word_the_tokenizer_splits(nlp):
+    """A one-token pattern for "wide-eyed" can never match (the tokenizer splits it);
+    mentions.as_phrases must have turned every such word into a phrase pattern."""
+    dead = []
+    for name, pipe in nlp.pipeline:
+        for p in getattr(pipe, "patterns", None) or []:
+            pat = p["pattern"]
+            if isinstance(pat, list) and len(pat) == 1:
+                for attr in ("LOWER", "ORTH"):
+                    value = pat[0].get(attr)
+                    words = [value] if isinstance(value, str) else (value or {}).get("IN", []) if isinstance(value, dict) else []
+                    dead += [(name, w) for w in words if len(nlp.make_doc(w)) > 1]
+    assert dead == []
+
+
+def test_hyphenated_demeanour_word_matches(findings_of):
+    f = findings_of("Alfie (9) came in and was wide-eyed when he saw us.")
+    assert f["demeanour_recorded"] is True

@@ -39,9 +39,10 @@ class MentionRuler(SpanRuler):
 
 def as_phrases(nlp: Language, patterns: List[dict]) -> List[dict]:
     """The same patterns, with one-token word lists ({"LOWER": {"IN": [...]}}) turned into
-    phrase patterns where that cannot change what matches (the word is one token whose NORM
-    is its lower case): spaCy's PhraseMatcher looks a token up once, the Matcher tests every
-    token against every list."""
+    phrase patterns: where that cannot change what matches (the word is one token whose NORM
+    is its lower case), because spaCy's PhraseMatcher looks a token up once while the Matcher
+    tests every token against every list; and where the tokenizer splits the word
+    ("wide-eyed"), because as a single-token pattern it could never match."""
     out = []
     for p in patterns:
         pat = p["pattern"]
@@ -53,6 +54,10 @@ def as_phrases(nlp: Language, patterns: List[dict]) -> List[dict]:
                 for w in words:
                     doc = nlp.make_doc(w)
                     if len(doc) == 1 and doc[0].norm_ == w == w.lower():
+                        out.append({**p, "pattern": w})
+                    elif len(doc) > 1 and all(t.norm_ == t.lower_ for t in doc):
+                        # "wide-eyed", "step-son": the tokenizer splits these, so as one token
+                        # they could never match; as a phrase they match the split tokens
                         out.append({**p, "pattern": w})
                     else:
                         keep.append(w)
