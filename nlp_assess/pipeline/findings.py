@@ -545,6 +545,9 @@ class NarrativeFindings:
                 child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
                 if who is not None and who.kind == "adult" and not child_word:
                     continue
+                if s.id_ == "about_children" and not any(
+                        p.kind == "child" and p.sent == sent_of[s.start] for p in persons):
+                    continue  # "just words", "no harm done": minimising only when said of the children
             minimising = True
             evidence.append(("MINIMISING", s.start, s.end))
 
