@@ -70,11 +70,11 @@ from .reviews.detect import (
     CopyResult,
     CopyRows,
     ReviewSettings,
-    _roots,
     analyse,
     exact_keys,
     minhash_of,
     similarity,
+    union_roots,
 )
 from .reviews.minhash import band_keys
 from .reviews.normalise import BatchEncoder
@@ -353,7 +353,7 @@ def clusters_from_edges(edges: pd.DataFrame, multi: pd.DataFrame) -> ClusterTabl
         parent[max(ra, rb)] = min(ra, rb)
         best[a] = max(best[a], sim)
         best[b] = max(best[b], sim)
-    roots = _roots(parent)
+    roots = union_roots(parent)
     gsize = np.ones(len(reps), dtype=np.int64)
     for c, k, s in zip(multi["chunk"].tolist(), multi["key"].tolist(), multi["size"].tolist()):
         gsize[index[(c, k)]] = s
@@ -401,9 +401,9 @@ class ReviewPass:
         # (no review is long enough to join a cluster) gives them without any comparison
         local = analyse(reviews, narratives, replace(s, min_tokens=np.iinfo(np.int64).max))
         kind = np.where(cluster >= 0, KIND_COPY, local.kind).astype(np.int8)
-        rows = CopyRows(CopyResult(cluster, sim, kind, local.content_words, local.specificity), record_ids, s)
-        rows.members = self.members  # the batch's clusters, not only this partition's
-        return rows
+        # the batch's clusters, not only this partition's
+        return CopyRows(CopyResult(cluster, sim, kind, local.content_words, local.specificity), record_ids, s,
+                        members=self.members)
 
 
 def _compute(*objs: Any, client=None):

@@ -113,7 +113,7 @@ class Specificity:
         return " ".join(w for w in normalised_tokens if not w.startswith("<")) in self.stock
 
 
-def _roots(parent: np.ndarray) -> np.ndarray:
+def union_roots(parent: np.ndarray) -> np.ndarray:
     """Root of every node of a union-find parent array (pointer jumping, vectorised)."""
     p = parent.copy()
     while True:
@@ -272,7 +272,7 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
                 continue
             # a cheap filter before exact verification: the signatures' agreement estimates
             # Jaccard; pairs already joined, or far below the threshold, are not verified
-            roots = _roots(parent)
+            roots = union_roots(parent)
             pairs = pairs[roots[pairs[:, 0]] != roots[pairs[:, 1]]]
             agree = (sig_all[pairs[:, 0]] == sig_all[pairs[:, 1]]).mean(axis=1)
             for a, b in pairs[agree >= settings.prefilter].tolist():
@@ -284,7 +284,7 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
                     parent[max(ra, rb)] = min(ra, rb)
                     best_rep[a] = max(best_rep[a], sim)
                     best_rep[b] = max(best_rep[b], sim)
-    roots = _roots(parent)
+    roots = union_roots(parent)
     cluster = np.full(n, -1, dtype=np.int64)
     sim = np.zeros(n, dtype=np.float32)
     eligible = rep_of_arr >= 0
@@ -306,15 +306,19 @@ def analyse(reviews: Iterable[Optional[str]], narratives: Optional[Iterable[Opti
 class CopyRows:
     """Output fields for one review at a time, from a CopyResult (clusters' id lists built once)."""
 
-    def __init__(self, result: CopyResult, record_ids: Sequence[str], settings: Optional[ReviewSettings] = None):
+    def __init__(self, result: CopyResult, record_ids: Sequence[str], settings: Optional[ReviewSettings] = None,
+                 members: Optional[Dict[int, List[str]]] = None):
+        """`members`: each cluster's record ids, when the clusters span more records than
+        `record_ids` (a Dask partition of a batch); by default built from this result."""
         self.result = result
         self.record_ids = record_ids
         self.max_copy_of = (settings or ReviewSettings.from_rules()).max_copy_of
-        members: Dict[int, List[str]] = {}
-        for i in np.nonzero(result.cluster >= 0)[0].tolist():
-            members.setdefault(int(result.cluster[i]), []).append(str(record_ids[i]))
-        for ids in members.values():
-            ids.sort()
+        if members is None:
+            members = {}
+            for i in np.nonzero(result.cluster >= 0)[0].tolist():
+                members.setdefault(int(result.cluster[i]), []).append(str(record_ids[i]))
+            for ids in members.values():
+                ids.sort()
         self.members = members
 
     def row(self, i: int, review: Optional[str]) -> Dict[str, Any]:
