@@ -49,6 +49,7 @@ class AgeAttacher:
         self.words_file = words_file
         words = load_json(words_file)
         self.not_names = set(words["not_names"])
+        self.age_followers = set(words["bare_age_followers"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
         self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
@@ -133,11 +134,15 @@ class AgeAttacher:
                 new.append(Span(doc, i + 1, i + 2, label=label, span_id="named"))
                 taken.add(i + 1)
                 names[doc[i + 1].lower_] = label
-            elif label == "CHILD" and i + 1 < len(doc) and doc[i].is_alpha and (doc[i].is_title or doc[i].is_upper) \
-                    and i not in taken and doc[i + 1].is_digit and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) < 18:
+            elif (label == "CHILD" or s.label_ == "YOUNG") and i + 1 < len(doc) and doc[i].is_alpha \
+                    and (doc[i].is_title or doc[i].is_upper) and i not in taken and doc[i + 1].is_digit \
+                    and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) < 18:
+                # "SON ALFIE 11", "her lad Kieran 9" (a lad with an age under 18 is a child)
                 new.append(Span(doc, i, i + 1, label="CHILD", span_id="named"))
                 taken.add(i)
                 names[doc[i].lower_] = "CHILD"
+                if s.label_ == "YOUNG":
+                    relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i + 1].text))
         # "Josh is 10", "Josh was 10", "Oscar, who is 13": a capitalised name and a bare age under 18
         for tok in doc[:-2]:
             j = tok.i + 1
@@ -149,6 +154,18 @@ class AgeAttacher:
                     and len(num.text) <= 2 and int(num.text) < ADULT_AGE:
                 named = Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named")
                 named._.age = float(num.text)
+                new.append(named)
+                taken.add(tok.i)
+                names[tok.lower_] = "CHILD"
+        # a name with a bare age in run-on prose: "Ellis 3 was in his cot", "Kai 8 and Mia 6 were ..."
+        for tok in doc[:-2]:
+            nxt, after = doc[tok.i + 1], doc[tok.i + 2]
+            if tok.is_alpha and tok.is_title and len(tok.text) > 1 and not tok.is_stop and tok.i not in taken \
+                    and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
+                    and int(nxt.text) < ADULT_AGE and after.lower_ in self.age_followers \
+                    and not (tok.i > 0 and doc[tok.i - 1].is_digit):
+                named = Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named")
+                named._.age = float(nxt.text)
                 new.append(named)
                 taken.add(tok.i)
                 names[tok.lower_] = "CHILD"

@@ -34,6 +34,9 @@ class LogSentencizer:
         self.heading_max_words = int(rules["heading_max_words"])
         self.answer_markers = set(rules.get("answer_markers", []))
         self.question_heading = re.compile(rules["question_heading_regex"])
+        splice = rules.get("comma_splice", {})
+        self.splice_min = int(splice.get("min_tokens", 0)) or None
+        self.splice_openers = set(splice.get("openers", ()))
 
     def find_headings(self, text: str):
         """Form headings: a short label at the start of a line followed by ':' or ' - '."""
@@ -57,6 +60,7 @@ class LogSentencizer:
         heading_ends = {end for _, end, _ in headings}
         toks = list(doc)
         starts = [1] + [-1] * (len(toks) - 1)  # SENT_START: 1 starts a sentence, -1 does not
+        last_start = 0
         for i in range(1, len(toks)):
             prev, tok = toks[i - 1], toks[i]
             start = False
@@ -77,6 +81,9 @@ class LogSentencizer:
                     and not prev.is_digit \
                     and not (prev.is_punct and prev.text not in self.terminal):
                 start = True
+            elif prev.text == "," and self.splice_min and i - last_start >= self.splice_min \
+                    and tok.lower_ in self.splice_openers:
+                start = True  # a comma splice in a run-on narrative: ", we arrested him, her lad was ..."
             if tok.is_space:
                 start = False
             # "Q: Children present? A: None": the answer belongs with its question
@@ -84,6 +91,8 @@ class LogSentencizer:
                     and toks[i + 1].text == ":":
                 start = False
             starts[i] = 1 if start else -1
+            if start:
+                last_start = i
         if toks:  # one array write: setting token.is_sent_start one by one rescans the doc each time
             doc.from_array([SENT_START], numpy.array(starts, dtype="int64").astype("uint64").reshape(-1, 1))
         return doc
