@@ -143,6 +143,11 @@ class AgeAttacher:
                 names[doc[i].lower_] = "CHILD"
                 if s.label_ == "YOUNG":
                     relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i + 1].text))
+            elif s.label_ in ("CHILD", "YOUNG") and (s.start, s.end) not in relabel and i + 1 < len(doc) \
+                    and doc[i].is_digit and len(doc[i].text) <= 2 and int(doc[i].text) < ADULT_AGE \
+                    and doc[i + 1].lower_ in self.age_followers | {",", ")", "."}:
+                # "the lads 16 and 14 were in": a bare age right after the noun
+                relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i].text))
         # "Josh is 10", "Josh was 10", "Oscar, who is 13": a capitalised name and a bare age under 18
         for tok in doc[:-2]:
             j = tok.i + 1

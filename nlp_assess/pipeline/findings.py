@@ -33,6 +33,7 @@ from .mentions import MENTIONS_KEY
 EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
+ELISIONS = {"un", "uns", "em"}
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 
 
@@ -202,8 +203,9 @@ class NarrativeFindings:
         quotes = []
         for m in QUOTE_START.finditer(text):
             k = bisect_right(starts, m.start()) - 1
-            if k >= 0 and starts[k] == m.start() and doc[k].text in QUOTE_TOKENS and (not quotes or quotes[-1] != k):
-                quotes.append(k)
+            if k >= 0 and starts[k] == m.start() and doc[k].text in QUOTE_TOKENS and (not quotes or quotes[-1] != k) \
+                    and not (k + 1 < len(doc) and not doc[k].whitespace_ and doc[k + 1].lower_ in ELISIONS):
+                quotes.append(k)  # but not the apostrophe of "the little 'un", "tell 'em"
         mask = [False] * len(doc)
         open_at = None
         for k in quotes:
