@@ -162,6 +162,37 @@ class AgeAttacher:
                 new.append(named)
                 taken.add(tok.i)
                 names[tok.lower_] = "CHILD"
+        # a per-child block: "CHILD 1: Harley CROWTHER / DOB ...", "C2 - Esme"
+        for s in people:
+            i = s.end
+            if s.label_ == "CHILD" and s.id_ == "child_noun" and doc[s.end - 1].is_digit and i + 1 < len(doc) \
+                    and doc[i].text in (":", "-", "–"):
+                k = i + 1
+                while k < len(doc) and k < i + 4 and doc[k].is_alpha and (doc[k].is_title or doc[k].is_upper) \
+                        and not doc[k].is_stop and doc[k].lower_ not in self.not_names and k not in taken:
+                    k += 1
+                if k > i + 1:
+                    new.append(Span(doc, i + 1, k, label="CHILD", span_id="named"))
+                    taken.update(range(i + 1, k))
+                    names[doc[i + 1].lower_] = "CHILD"
+        # a name in apposition with a child noun: "Harvey MALIK, a Year 6 pupil", "Jade, their daughter"
+        for s in people:
+            if s.label_ != "CHILD" or current.get((s.start, s.end), "CHILD") != "CHILD":
+                continue
+            j = s.start - 1
+            if j >= 0 and doc[j].lower_ in ("a", "an", "the", "her", "his", "their", "our", "my"):
+                j -= 1
+            if j < 1 or doc[j].text != ",":
+                continue
+            end = j
+            k = end - 1
+            while k >= 0 and k >= end - 3 and doc[k].is_alpha and (doc[k].is_title or doc[k].is_upper) \
+                    and not doc[k].is_stop and doc[k].lower_ not in self.not_names and k not in taken:
+                k -= 1
+            if k + 1 < end:
+                new.append(Span(doc, k + 1, end, label="CHILD", span_id="named"))
+                taken.update(range(k + 1, end))
+                names[doc[k + 1].lower_] = "CHILD"
         # a name with a bare age in run-on prose: "Ellis 3 was in his cot", "Kai 8 and Mia 6 were ..."
         for tok in doc[:-2]:
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
