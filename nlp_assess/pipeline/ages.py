@@ -143,6 +143,15 @@ class AgeAttacher:
                 names[doc[i].lower_] = "CHILD"
                 if s.label_ == "YOUNG":
                     relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i + 1].text))
+            elif label == "CHILD" and s.label_ == "CHILD" and i + 1 < len(doc) and doc[i].is_alpha \
+                    and (doc[i].is_title or doc[i].is_upper) and i not in taken and doc[i + 1].is_digit \
+                    and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) >= ADULT_AGE \
+                    and (i + 2 == len(doc) or not doc[i + 2].is_alpha or doc[i + 2].lower_ in self.age_followers):
+                # "her son Liam 19 said ...": an adult son
+                new.append(Span(doc, i, i + 1, label="ADULT", span_id="named"))
+                taken.add(i)
+                names[doc[i].lower_] = "ADULT"
+                relabel[(s.start, s.end)] = ("ADULT", self._relabel_id(s, "ADULT"), float(doc[i + 1].text))
             elif s.label_ in ("CHILD", "YOUNG") and (s.start, s.end) not in relabel and i + 1 < len(doc) \
                     and doc[i].is_digit and len(doc[i].text) <= 2 and int(doc[i].text) < ADULT_AGE \
                     and doc[i + 1].lower_ in self.age_followers | {",", ")", "."}:
