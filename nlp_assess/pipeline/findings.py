@@ -34,6 +34,10 @@ EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
 ELISIONS = {"un", "uns", "em"}
+ANSWER_CUES = {"nodded", "nods", "nodding", "shook his head", "shook her head", "shook their head",
+               "replied", "answered"}
+LOUD_VERBS = {"shout", "shouts", "shouted", "shouting", "scream", "screams", "screamed", "screaming",
+              "yell", "yells", "yelled", "yelling"}
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 
 
@@ -233,7 +237,8 @@ class NarrativeFindings:
         """The person a pronoun refers to: the nearest compatible one before it in its
         sentence, else the first of the sentences before (a same-word pronoun there is
         followed back: "She ... and she ... . She was crying")."""
-        same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)]
+        same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)
+                and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
         if same:
             return same[-1]
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
@@ -330,13 +335,35 @@ class NarrativeFindings:
                     return self.resolve(who, persons) if who.kind == "pronoun" else who
             return None
 
+        def asked_person(s: Span) -> Optional[Person]:
+            """"when I asked him if his dad had been shouting he nodded": a nod or an answer
+            after the officer's question is from the person asked, not the nearest "he"."""
+            lo = max(sents[sent_of[s.start]].start, s.start - 20)
+            for j in range(s.start - 1, lo - 1, -1):
+                if doc[j].lower_ not in ("asked", "asking", "ask"):
+                    continue
+                asker = self.speaker(j, sent_of[j], persons, quoted, carry_over=False)
+                if asker is not None and asker.kind != "officer" or j + 1 >= s.start:
+                    return None
+                named = next((p for p in persons if p.start == j + 1 and p.kind != "pronoun"), None)
+                if named is not None:
+                    return named
+                pron = {"him": "he", "her": "she", "them": "they"}.get(doc[j + 1].lower_)
+                if pron is None:
+                    return None
+                return self.resolve(Person(j + 1, j + 2, "pronoun", pron, sent_of[j + 1]), persons)
+            return None
+
         speech_by = []
         for s in mentions:
             if s.label_ != "SPEECH" or q(s).get("presence") == "absent" or quoted[s.start]:
                 continue
             by = passive_by(s)
+            answered = asked_person(s) if s.text.lower() in ANSWER_CUES else None
             if by is not None:
                 speech_by.append((s, by))
+            elif answered is not None:
+                speech_by.append((s, answered))
             elif not not_speech(s):
                 speech_by.append((s, self.speaker(s.start, sent_of[s.start], persons, quoted,
                                                   carry_over=s.id_ != "speech_weak")))
@@ -345,6 +372,8 @@ class NarrativeFindings:
             """Inside someone else's account: an earlier speech cue in the sentence by another person
             (not the officer's own question: "When I asked Poppy what happened she said ...")."""
             for s, who in speech_by:
+                if s.text.lower() in LOUD_VERBS:
+                    continue  # "asked him if his dad had been shouting - he nodded": an act, not an account
                 if (who is None or who.kind == "officer") and s.text.lower() in ("asked", "asks", "asking"):
                     # the officer's question, also in logs that drop the "I" ("Asked her if ...")
                     continue
