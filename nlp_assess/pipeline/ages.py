@@ -163,14 +163,19 @@ class AgeAttacher:
             if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ == "who":
                 j += 2
             verb, num = doc[j], doc[j + 1] if j + 1 < len(doc) else doc[j]
-            if tok.is_alpha and tok.is_title and not tok.is_stop and tok.lower_ not in self.not_names \
-                    and tok.i not in taken and verb.lower_ in ("is", "was", "aged") and num.is_digit \
-                    and len(num.text) <= 2 and int(num.text) < ADULT_AGE:
-                named = Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named")
+            if tok.is_alpha and (tok.is_title or tok.is_upper and len(tok) > 1) and not tok.is_stop \
+                    and tok.lower_ not in self.not_names and tok.i not in taken and verb.lower_ in ("is", "was", "aged") \
+                    and num.is_digit and len(num.text) <= 2 and int(num.text) < ADULT_AGE:
+                first = tok.i  # the whole name: "the girl Demi ALCOCK is 17"
+                while first > 0 and first > tok.i - 2 and doc[first - 1].is_alpha and doc[first - 1].is_title \
+                        and not doc[first - 1].is_stop and doc[first - 1].lower_ not in self.not_names \
+                        and first - 1 not in taken:
+                    first -= 1
+                named = Span(doc, first, tok.i + 1, label="CHILD", span_id="named")
                 named._.age = float(num.text)
                 new.append(named)
-                taken.add(tok.i)
-                names[tok.lower_] = "CHILD"
+                taken.update(range(first, tok.i + 1))
+                names[doc[first].lower_] = "CHILD"
         # a per-child block: "CHILD 1: Harley CROWTHER / DOB ...", "C2 - Esme"
         for s in people:
             i = s.end
