@@ -84,6 +84,7 @@ class NarrativeFindings:
         self.negative = set(sections["negative_values"])
         self.present_words = list(sections["present_words"])
         self.negative_phrases = list(sections["negative_phrases"])
+        self.observation_headings = set(sections.get("observation_headings", ()))
 
     # ------------------------------------------------------------------ persons
     def _gender(self, text: str) -> Optional[str]:
@@ -132,6 +133,15 @@ class NarrativeFindings:
         for hs, he, value in doc._.headings or []:
             if hs <= start_char < he:
                 return hs, he, value
+        return None
+
+    @staticmethod
+    def _heading_over(doc: Doc, token_i: int) -> Optional[str]:
+        """The label (lower case) of the form heading whose value line holds token `token_i`."""
+        char = doc[token_i].idx
+        for hs, he, value in doc._.headings or []:
+            if he <= char <= he + len(value) + 2 and "\n" not in doc.text[he:char]:
+                return doc.text[hs:he].lower().strip(" :-–\t")
         return None
 
     def _heading_presence(self, doc: Doc, p: Person) -> Optional[str]:
@@ -394,6 +404,10 @@ class NarrativeFindings:
                          None)
             if after is not None:  # "no injuries to Ms Carr", "no marks on the baby"
                 who = after
+            if not ok_child(who) and (who is None or who.sent != sent_of[s.start]) \
+                    and self._heading_over(doc, s.start) in self.observation_headings:
+                # "Demeanour: jaw clenched, knee going": the officer's note on the block's child
+                who = next((p for p in reversed(persons) if p.start < s.start and ok_child(p)), who)
             if not ok_child(who):
                 continue
             if q(s).get("source") == "reported" or reported_by_other(s, None):
