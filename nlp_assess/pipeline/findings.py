@@ -462,6 +462,8 @@ class NarrativeFindings:
         for s in mentions:
             if s.label_ != "NO_VOICE_REASON":
                 continue
+            if q(s).get("presence") == "absent":
+                continue  # "not spoken to due to time": not a reason the rubric accepts (decision 8)
             carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later")
             who = self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=carry)
             nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
