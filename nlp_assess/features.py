@@ -19,6 +19,7 @@ FINDING_FEATURES = (
     "review_present", "review_copy_paste", "review_similarity", "review_specificity",
     "n_child_present", "n_demeanour", "n_voice", "n_voice_reason", "n_referral", "n_minimising",
     "n_children", "child_mentions_per_100_words", "log_words",
+    "neither_demeanour_nor_voice",
 )
 TEXT_COLUMN = "narrative"
 _WORDS = re.compile(r"\w+")
@@ -60,6 +61,10 @@ def feature_row(record: Dict[str, Any], row: Dict[str, Any]) -> Dict[str, Any]:
         "n_children": float(len(children)),
         "child_mentions_per_100_words": 100.0 * counts.get("CHILD_PRESENT", 0) / words,
         "log_words": float(np.log1p(words)),
+        # a child present with neither demeanour nor voice: the rubric's "inadequate" is this
+        # conjunction, which a linear model cannot form from the two findings alone
+        "neither_demeanour_nor_voice": float(present == "yes" and not row.get("demeanour_recorded")
+                                             and voice == "missing"),
     }
 
 
@@ -75,8 +80,8 @@ def to_matrix(rows: Sequence[Dict[str, Any]]) -> np.ndarray:
 
 # what a finding looks like when the record is recorded well: used to explain a grade
 GOOD_VALUES: Dict[str, Dict[str, float]] = {
-    "demeanour_recorded": {"demeanour_recorded": 1.0},
-    "voice": {"voice_recorded": 1.0, "voice_missing": 0.0, "voice_reason_given": 0.0},
+    "demeanour_recorded": {"demeanour_recorded": 1.0, "neither_demeanour_nor_voice": 0.0},
+    "voice": {"voice_recorded": 1.0, "voice_missing": 0.0, "voice_reason_given": 0.0, "neither_demeanour_nor_voice": 0.0},
     "referral_recorded": {"referral_recorded": 1.0},
     "child_present_recorded": {"child_not_recorded": 0.0, "child_no": 1.0},
     "review_copy_paste": {"review_copy_paste": 0.0, "review_similarity": 0.0},

@@ -70,9 +70,11 @@ def candidate_classifiers(seed: int = 0) -> Dict[str, Any]:
     from sklearn.svm import LinearSVC
 
     return {
+        "logreg_C0.1": LogisticRegression(C=0.1, max_iter=2000, random_state=seed),
         "logreg_C0.3": LogisticRegression(C=0.3, max_iter=2000, random_state=seed),
         "logreg_C1": LogisticRegression(C=1.0, max_iter=2000, random_state=seed),
         "logreg_C3": LogisticRegression(C=3.0, max_iter=2000, random_state=seed),
+        "linearsvc_C0.03": LinearSVC(C=0.03, random_state=seed),
         "linearsvc_C0.1": LinearSVC(C=0.1, random_state=seed),
         "linearsvc_C1": LinearSVC(C=1.0, random_state=seed),
     }

@@ -282,9 +282,12 @@ def test_installed_console_script_writes_a_redacted_markdown_pack(tmp_path):
     exe = _console_script()
     if exe is None:
         pytest.skip("the nlp-assess console script is not installed")
-    records = []
-    for r in _records(40):
-        records.append(dict(r, narrative=r["narrative"] + PLANTED_NARRATIVE))
+    # 20 dev records with a referral and 20 without (by gold label), so both halves of the
+    # pack can be filled whatever order the corpus build writes dev in
+    dev = _records(10_000)
+    chosen = [r for r in dev if r["labels"]["referral_recorded"]][:20] + \
+        [r for r in dev if not r["labels"]["referral_recorded"] and r["labels"]["child_present"] == "yes"][:20]
+    records = [dict(r, narrative=r["narrative"] + PLANTED_NARRATIVE) for r in chosen]
     src = _write(tmp_path / "in.jsonl", records)
     out = tmp_path / "pack.md"
     proc = subprocess.run([exe, "examples", str(src), "--criterion", "referral", "--good", "2", "--poor", "2",
