@@ -273,23 +273,39 @@ class QualityModel:
 
 class BackgroundModel:
     """A QualityModel that loads in a forked process while the caller imports spaCy and
-    builds the pipeline, for one-shot commands (`check`): importing scikit-learn and loading
-    the model take about as long as spaCy's start-up, so on two cores the answer comes after
-    the slower of the two instead of their sum. The child runs QualityModel.score, so rows
-    are scored exactly as in-process. Where fork is unavailable, use QualityModel.
+    builds the pipeline (`check`, and `score` with one job): importing scikit-learn and
+    loading the model take about as long as spaCy's start-up, so on two cores the first row
+    comes after the slower of the two instead of their sum. The child runs
+    QualityModel.score, so rows are scored exactly as in-process; each chunk's rows cross a
+    pipe, a few milliseconds against seconds of spaCy work. Where fork is unavailable, use
+    QualityModel.
 
-    A model that fails verification raises ModelError from `score`, with the same message."""
+    A model that fails verification raises ModelError from `wait` or `score`, with the same
+    message as QualityModel."""
 
     def __init__(self, model_dir=None):
         import multiprocessing
 
+        self.model_dir = model_dir
+        self._loaded: Optional[str] = None  # "" once loaded, else the error message
         context = multiprocessing.get_context("fork")
         self._conn, child_conn = context.Pipe()
         self._process = context.Process(target=_serve_model, args=(model_dir, child_conn), daemon=True)
         self._process.start()
         child_conn.close()
 
+    def wait(self) -> None:
+        """Block until the model is loaded; ModelError if it was refused (bad sha256, versions)."""
+        if self._loaded is None:
+            try:
+                self._loaded = self._conn.recv()
+            except (EOFError, OSError):
+                self._loaded = "the model process stopped while loading"
+        if self._loaded:
+            raise ModelError(self._loaded)
+
     def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
+        self.wait()
         try:
             self._conn.send((records, rows))
             status, payload = self._conn.recv()
@@ -317,6 +333,10 @@ def _serve_model(model_dir, conn) -> None:
         error = ""
     except ModelError as exc:
         model, error = None, str(exc)
+    try:
+        conn.send(error)  # the load handshake BackgroundModel.wait() reads
+    except OSError:
+        return
     while True:
         try:
             request = conn.recv()

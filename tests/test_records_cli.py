@@ -107,3 +107,41 @@ def test_installed_console_script_scores_sample(tmp_path):
     rows = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(rows) == 40 and all(r["status"] == "ok" for r in rows)
     assert "40 records" in proc.stderr
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_score_refuses_a_tampered_model_before_writing(tmp_path, jobs):
+    """With one job the model loads in a side process (model.BackgroundModel); a refused
+    model must still stop the run with exit 2 and one line, and write nothing."""
+    import shutil
+
+    from nlp_assess.model import default_model_dir
+
+    bad = tmp_path / "bad"
+    shutil.copytree(default_model_dir(), bad)
+    data = bytearray((bad / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (bad / "model.joblib").write_bytes(bytes(data))
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"record_id": "1", "narrative": "Jack (7) was crying."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    result = run(["score", str(src), "-o", str(out), "--model", str(bad), "--jobs", jobs])
+    assert result.exit_code == 2
+    assert "sha256" in result.output and len(result.output.strip().splitlines()) == 1
+    assert not out.exists() and not (tmp_path / "out.jsonl.partial").exists()
+
+
+def test_score_rows_equal_with_and_without_the_side_process(tmp_path, monkeypatch):
+    """The background model gives exactly the rows of the in-process model."""
+    import multiprocessing
+
+    src = tmp_path / "in.jsonl"
+    from pathlib import Path
+
+    with open(Path(__file__).resolve().parents[1] / "corpora" / "dev.jsonl", encoding="utf-8") as f:
+        src.write_text("".join(line for _, line in zip(range(30), f)))
+    first = run(["score", str(src), "-o", str(tmp_path / "a.jsonl")])
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])  # no fork: in-process
+    second = run(["score", str(src), "-o", str(tmp_path / "b.jsonl")])
+    assert first.exit_code == second.exit_code == 0
+    assert (tmp_path / "a.jsonl").read_text() == (tmp_path / "b.jsonl").read_text()

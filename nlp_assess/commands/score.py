@@ -98,7 +98,7 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
     from ..model import ModelError
     from ..output import RowWriter
     from ..records import InputError, ReadStats, check_not_empty, open_input, read_records
-    from ..scoring import QualityModel, assess_rows
+    from ..scoring import assess_rows
 
     start = time.monotonic()
     mapping = {name: COLUMN_OPTIONS[opt] for opt, name in cols.items() if name}
@@ -107,7 +107,7 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
     if resume and not to_file:
         raise click.UsageError("--resume needs -o OUTPUT (the partial output is OUTPUT.partial)")
     try:
-        model = QualityModel(model_dir)
+        model = load_quality_model(model_dir, jobs)
     except ModelError as exc:
         click.echo(f"nlp-assess: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -203,3 +203,26 @@ def _resume_point(partial, fmt, read) -> int:
         f.truncate(complete_length(partial, fmt, done))
     click.echo(f"nlp-assess: resuming after {done:,} rows already in {partial}", err=True)
     return done
+
+
+def load_quality_model(model_dir, jobs: int):
+    """The verified quality model. With one job and where the platform can fork, it loads
+    in a side process while spaCy starts here (model.BackgroundModel), and a refused model
+    still stops the run before anything is read or written; with --jobs N each worker loads
+    its own, so it loads here."""
+    import multiprocessing
+
+    from ..model import BackgroundModel, QualityModel
+    from ..scoring import get_pipeline
+
+    if jobs > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return QualityModel(model_dir)
+    model = BackgroundModel(model_dir)
+    get_pipeline()  # spaCy's import and the pipeline build overlap the model's load
+    try:
+        model.wait()
+    except Exception:
+        model.close()
+        raise
+    return model
+
