@@ -182,8 +182,7 @@ class AgeAttacher:
             if s.label_ == "CHILD" and s.id_ == "child_noun" and doc[s.end - 1].is_digit and i + 1 < len(doc) \
                     and doc[i].text in (":", "-", "–"):
                 k = i + 1
-                while k < len(doc) and k < i + 4 and doc[k].is_alpha and (doc[k].is_title or doc[k].is_upper) \
-                        and not doc[k].is_stop and doc[k].lower_ not in self.not_names and k not in taken:
+                while k < len(doc) and k < i + 4 and self._name_word(doc[k], taken):
                     k += 1
                 if k > i + 1:
                     new.append(Span(doc, i + 1, k, label="CHILD", span_id="named"))
@@ -200,8 +199,7 @@ class AgeAttacher:
                 continue
             end = j
             k = end - 1
-            while k >= 0 and k >= end - 3 and doc[k].is_alpha and (doc[k].is_title or doc[k].is_upper) \
-                    and not doc[k].is_stop and doc[k].lower_ not in self.not_names and k not in taken:
+            while k >= 0 and k >= end - 3 and self._name_word(doc[k], taken):
                 k -= 1
             if k + 1 < end:
                 new.append(Span(doc, k + 1, end, label="CHILD", span_id="named"))
@@ -254,6 +252,11 @@ class AgeAttacher:
             out.append(s)
         doc.spans[self.spans_key] = out + new
         return doc
+
+    def _name_word(self, tok, taken: set) -> bool:
+        """A capitalised word that can be part of a person's name and is not yet used."""
+        return tok.is_alpha and (tok.is_title or tok.is_upper) and not tok.is_stop \
+            and tok.lower_ not in self.not_names and tok.i not in taken
 
     @staticmethod
     def _lowercase_doc(doc: Doc) -> bool:

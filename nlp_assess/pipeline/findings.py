@@ -33,11 +33,6 @@ from .mentions import MENTIONS_KEY
 EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
-ELISIONS = {"un", "uns", "em"}
-ANSWER_CUES = {"nodded", "nods", "nodding", "shook his head", "shook her head", "shook their head",
-               "replied", "answered"}
-LOUD_VERBS = {"shout", "shouts", "shouted", "shouting", "scream", "screams", "screamed", "screaming",
-              "yell", "yells", "yelled", "yelling"}
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 
 
@@ -78,6 +73,9 @@ class NarrativeFindings:
         self.unborn_words = set(words["unborn_words"])
         self.prepositions = set(words["prepositions"])
         self.passive_aux = set(words["passive_aux"])
+        self.elisions = frozenset(words["elisions"])
+        self.answer_cues = set(words["answer_cues"])
+        self.loud_verbs = set(words["loud_verbs"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
@@ -209,8 +207,9 @@ class NarrativeFindings:
 
     # ------------------------------------------------------------------ attribution
     @staticmethod
-    def quote_mask(doc: Doc) -> List[bool]:
-        """For each token, whether it lies between a pair of quote tokens (at most 80 apart).
+    def quote_mask(doc: Doc, elisions: frozenset = frozenset()) -> List[bool]:
+        """For each token, whether it lies between a pair of quote tokens (at most 80 apart);
+        an apostrophe joined to one of `elisions` ("the little 'un") is not a quote token.
         Quote tokens are found from the text's quote characters, not by visiting every token."""
         text = doc.text
         starts = doc.to_array(IDX).tolist()
@@ -218,7 +217,7 @@ class NarrativeFindings:
         for m in QUOTE_START.finditer(text):
             k = bisect_right(starts, m.start()) - 1
             if k >= 0 and starts[k] == m.start() and doc[k].text in QUOTE_TOKENS and (not quotes or quotes[-1] != k) \
-                    and not (k + 1 < len(doc) and not doc[k].whitespace_ and doc[k + 1].lower_ in ELISIONS):
+                    and not (k + 1 < len(doc) and not doc[k].whitespace_ and doc[k + 1].lower_ in elisions):
                 quotes.append(k)  # but not the apostrophe of "the little 'un", "tell 'em"
         mask = [False] * len(doc)
         open_at = None
@@ -307,7 +306,7 @@ class NarrativeFindings:
         persons = self.persons(doc, mentions, sent_of)
         self.presence(doc, persons, by_pos)
         self.pronoun_absence(persons, by_pos, [s for s in mentions if s.label_ == "PRONOUN"])
-        quoted = self.quote_mask(doc)
+        quoted = self.quote_mask(doc, self.elisions)
         observed_at = [m.start for m in modifiers if m.label_ == "OBSERVED"]
         evidence: List[Tuple[str, int, int]] = []
 
@@ -369,7 +368,7 @@ class NarrativeFindings:
             if s.label_ != "SPEECH" or q(s).get("presence") == "absent" or quoted[s.start]:
                 continue
             by = passive_by(s)
-            answered = asked_person(s) if s.text.lower() in ANSWER_CUES else None
+            answered = asked_person(s) if s.text.lower() in self.answer_cues else None
             if by is not None:
                 speech_by.append((s, by))
             elif answered is not None:
@@ -382,7 +381,7 @@ class NarrativeFindings:
             """Inside someone else's account: an earlier speech cue in the sentence by another person
             (not the officer's own question: "When I asked Poppy what happened she said ...")."""
             for s, who in speech_by:
-                if s.text.lower() in LOUD_VERBS:
+                if s.text.lower() in self.loud_verbs:
                     continue  # "asked him if his dad had been shouting - he nodded": an act, not an account
                 if (who is None or who.kind == "officer") and s.text.lower() in ("asked", "asks", "asking"):
                     # the officer's question, also in logs that drop the "I" ("Asked her if ...")
