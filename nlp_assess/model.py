@@ -270,6 +270,24 @@ class QualityModel:
             row["quality_probabilities"] = {c: round(float(v), 3) for c, v in zip(CLASSES, p)}
             row["quality_reasons"] = w
 
+    def wait(self) -> None:
+        """Loaded already (the same interface as BackgroundModel)."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def start_quality_model(model_dir=None):
+    """The verified quality model for a one-process run: loading in a forked side process
+    (BackgroundModel) where the platform can fork, so the caller can import spaCy meanwhile,
+    else loaded here. Either way `wait()` raises ModelError for a refused model and `close()`
+    releases it."""
+    import multiprocessing
+
+    if "fork" in multiprocessing.get_all_start_methods():
+        return BackgroundModel(model_dir)
+    return QualityModel(model_dir)
+
 
 class BackgroundModel:
     """A QualityModel that loads in a forked process while the caller imports spaCy and

@@ -120,10 +120,10 @@ def read_narrative(words: tuple[str, ...], file: str | None) -> str:
 def assess_one(narrative: str, review: str | None, children_field: str | None,
                model_dir: str | None) -> dict[str, Any]:
     """The output row for one record, by the same code path as `nlp-assess score`."""
-    from ..model import ModelError
+    from ..model import ModelError, start_quality_model
 
     try:
-        model = quality_model(model_dir)  # first, so it loads while spaCy starts
+        model = start_quality_model(model_dir)  # first, so it loads while spaCy starts
     except ModelError as exc:
         fail(str(exc))
     from ..records import validate
@@ -139,16 +139,4 @@ def assess_one(narrative: str, review: str | None, children_field: str | None,
     except ModelError as exc:
         fail(str(exc))
     finally:
-        getattr(model, "close", lambda: None)()
-
-
-def quality_model(model_dir: str | None = None):
-    """The quality model, verified as for `nlp-assess score`: loading in a forked process
-    (model.BackgroundModel) where the platform can fork, else here."""
-    import multiprocessing
-
-    from ..model import BackgroundModel, QualityModel
-
-    if "fork" in multiprocessing.get_all_start_methods():
-        return BackgroundModel(model_dir)
-    return QualityModel(model_dir)
+        model.close()

@@ -206,18 +206,15 @@ def _resume_point(partial, fmt, read) -> int:
 
 
 def load_quality_model(model_dir, jobs: int):
-    """The verified quality model. With one job and where the platform can fork, it loads
-    in a side process while spaCy starts here (model.BackgroundModel), and a refused model
-    still stops the run before anything is read or written; with --jobs N each worker loads
-    its own, so it loads here."""
-    import multiprocessing
-
-    from ..model import BackgroundModel, QualityModel
+    """The verified quality model. With one job it loads beside spaCy's start-up
+    (model.start_quality_model), and a refused model still stops the run before anything is
+    read or written; with --jobs N each worker loads its own, so it loads here."""
+    from ..model import QualityModel, start_quality_model
     from ..scoring import get_pipeline
 
-    if jobs > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs > 1:
         return QualityModel(model_dir)
-    model = BackgroundModel(model_dir)
+    model = start_quality_model(model_dir)
     get_pipeline()  # spaCy's import and the pipeline build overlap the model's load
     try:
         model.wait()
