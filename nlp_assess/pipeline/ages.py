@@ -70,6 +70,17 @@ class AgeAttacher:
         new: List[Span] = []
         names: Dict[str, str] = {}
         noun_labels: Dict[str, set] = {}
+
+        def add_name(start: int, end: int, label: str, age: Optional[float] = None) -> None:
+            """A person's name found at doc[start:end]: a mention, its tokens used, its first word
+            known for later mentions."""
+            named = Span(doc, start, end, label=label, span_id="named")
+            if age is not None:
+                named._.age = age
+            new.append(named)
+            taken.update(range(start, end))
+            names[doc[start].lower_] = label
+
         for a in ages:
             if a.id_ == "age_then_word":  # "Mia SHAW 16 / SUSP ...": the age is the number alone
                 a = doc[a.start:a.end - 1]
@@ -82,11 +93,7 @@ class AgeAttacher:
             run = None if after is not None else self._name_run(doc, a.start, taken)
             if run is not None:
                 # "daughter Lola (8)", "IP Kim ROBSON (32)": the name is the person
-                named = Span(doc, run[0], run[1], label=label, span_id="named")
-                named._.age = age
-                new.append(named)
-                taken.update(range(run[0], run[1]))
-                names[doc[run[0]].lower_] = label
+                add_name(run[0], run[1], label, age)
                 before = run[0]
             else:
                 before = a.start
@@ -97,10 +104,7 @@ class AgeAttacher:
                 if b is not None and b.is_alpha and not b.is_stop and b.lower_ not in self.not_names \
                         and b.i not in taken and any(p.end == b.i for p in people):
                     run = (b.i, b.i + 1)
-                    new.append(Span(doc, b.i, b.i + 1, label=label, span_id="named"))
-                    new[-1]._.age = age
-                    taken.add(b.i)
-                    names[b.lower_] = label
+                    add_name(b.i, b.i + 1, label, age)
                     before = b.i
             if run is not None:
                 # the noun right before the name ("daughter Lola (8)"), or in apposition after a
@@ -116,9 +120,7 @@ class AgeAttacher:
                 if target is None and a.end + 2 < len(doc) and doc[a.end].text == "(" and doc[a.end + 2].text == ")" \
                         and doc[a.end + 1].is_alpha and a.end + 1 not in taken \
                         and doc[a.end + 1].lower_ not in self.not_names:  # "7YO (KAYDEN)"
-                    new.append(Span(doc, a.end + 1, a.end + 2, label=label, span_id="named"))
-                    taken.add(a.end + 1)
-                    names[doc[a.end + 1].lower_] = label
+                    add_name(a.end + 1, a.end + 2, label)
                     continue
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
@@ -131,16 +133,12 @@ class AgeAttacher:
             i = s.end
             if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and doc[i + 1].is_alpha \
                     and (doc[i + 1].is_title or doc[i + 1].is_upper) and not doc[i + 1].is_stop and i + 1 not in taken:
-                new.append(Span(doc, i + 1, i + 2, label=label, span_id="named"))
-                taken.add(i + 1)
-                names[doc[i + 1].lower_] = label
+                add_name(i + 1, i + 2, label)
             elif (label == "CHILD" or s.label_ == "YOUNG") and i + 1 < len(doc) and doc[i].is_alpha \
                     and (doc[i].is_title or doc[i].is_upper) and i not in taken and doc[i + 1].is_digit \
                     and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) < 18:
                 # "SON ALFIE 11", "her lad Kieran 9" (a lad with an age under 18 is a child)
-                new.append(Span(doc, i, i + 1, label="CHILD", span_id="named"))
-                taken.add(i)
-                names[doc[i].lower_] = "CHILD"
+                add_name(i, i + 1, "CHILD")
                 if s.label_ == "YOUNG":
                     relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i + 1].text))
             elif label == "CHILD" and s.label_ == "CHILD" and i + 1 < len(doc) and doc[i].is_alpha \
@@ -148,13 +146,11 @@ class AgeAttacher:
                     and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) >= ADULT_AGE \
                     and (i + 2 == len(doc) or not doc[i + 2].is_alpha or doc[i + 2].lower_ in self.age_followers):
                 # "her son Liam 19 said ...": an adult son
-                new.append(Span(doc, i, i + 1, label="ADULT", span_id="named"))
-                taken.add(i)
-                names[doc[i].lower_] = "ADULT"
+                add_name(i, i + 1, "ADULT")
                 relabel[(s.start, s.end)] = ("ADULT", self._relabel_id(s, "ADULT"), float(doc[i + 1].text))
             elif s.label_ in ("CHILD", "YOUNG") and (s.start, s.end) not in relabel and i + 1 < len(doc) \
                     and doc[i].is_digit and len(doc[i].text) <= 2 and int(doc[i].text) < ADULT_AGE \
-                    and doc[i + 1].lower_ in self.age_followers | {",", ")", "."}:
+                    and (doc[i + 1].lower_ in self.age_followers or doc[i + 1].text in (",", ")", ".")):
                 # "the lads 16 and 14 were in": a bare age right after the noun
                 relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i].text))
         # "Josh is 10", "Josh was 10", "Oscar, who is 13": a capitalised name and a bare age under 18
@@ -171,11 +167,7 @@ class AgeAttacher:
                         and not doc[first - 1].is_stop and doc[first - 1].lower_ not in self.not_names \
                         and first - 1 not in taken:
                     first -= 1
-                named = Span(doc, first, tok.i + 1, label="CHILD", span_id="named")
-                named._.age = float(num.text)
-                new.append(named)
-                taken.update(range(first, tok.i + 1))
-                names[doc[first].lower_] = "CHILD"
+                add_name(first, tok.i + 1, "CHILD", float(num.text))
         # a per-child block: "CHILD 1: Harley CROWTHER / DOB ...", "C2 - Esme"
         for s in people:
             i = s.end
@@ -185,9 +177,7 @@ class AgeAttacher:
                 while k < len(doc) and k < i + 4 and self._name_word(doc[k], taken):
                     k += 1
                 if k > i + 1:
-                    new.append(Span(doc, i + 1, k, label="CHILD", span_id="named"))
-                    taken.update(range(i + 1, k))
-                    names[doc[i + 1].lower_] = "CHILD"
+                    add_name(i + 1, k, "CHILD")
         # a name in apposition with a child noun: "Harvey MALIK, a Year 6 pupil", "Jade, their daughter"
         for s in people:
             if s.label_ != "CHILD" or current.get((s.start, s.end), "CHILD") != "CHILD":
@@ -202,9 +192,7 @@ class AgeAttacher:
             while k >= 0 and k >= end - 3 and self._name_word(doc[k], taken):
                 k -= 1
             if k + 1 < end:
-                new.append(Span(doc, k + 1, end, label="CHILD", span_id="named"))
-                taken.update(range(k + 1, end))
-                names[doc[k + 1].lower_] = "CHILD"
+                add_name(k + 1, end, "CHILD")
         # a name with a bare age in run-on prose: "Ellis 3 was in his cot", "Kai 8 and Mia 6 were ..."
         for tok in doc[:-2]:
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
@@ -212,11 +200,7 @@ class AgeAttacher:
                     and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.lower_ in self.age_followers \
                     and not (tok.i > 0 and doc[tok.i - 1].is_digit):
-                named = Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named")
-                named._.age = float(nxt.text)
-                new.append(named)
-                taken.add(tok.i)
-                names[tok.lower_] = "CHILD"
+                add_name(tok.i, tok.i + 1, "CHILD", float(nxt.text))
         # a name with a bare age in a list: "CHN (MOLLY 5, FREDDIE 8)", "Y (Amelia 7)"
         for tok in doc[:-2]:
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
@@ -226,9 +210,7 @@ class AgeAttacher:
             if tok.is_alpha and (tok.is_title or tok.is_upper) and len(tok.text) > 1 and not tok.is_stop and in_list \
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
-                new.append(Span(doc, tok.i, tok.i + 1, label="CHILD", span_id="named"))
-                taken.add(tok.i)
-                names[tok.lower_] = "CHILD"
+                add_name(tok.i, tok.i + 1, "CHILD")
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:

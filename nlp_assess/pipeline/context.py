@@ -133,9 +133,10 @@ class ContextQualifier:
         # a shorter trigger inside a longer one on the same axis adds nothing: the longer phrase
         # is the more specific ("live at the address" says where they live, not that they were
         # "at the address")
-        mods = [m for m in mods if not any(
-            o is not m and self._axis(o.rule) == self._axis(m.rule) and o.start <= m.start and m.end <= o.end
-            and (o.end - o.start) > (m.end - m.start) for o in mods)]
+        axes = [self._axis(m.rule) for m in mods]
+        mods = [m for m, axis in zip(mods, axes) if not any(
+            o_axis == axis and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+            for o, o_axis in zip(mods, axes))]
         return mods
 
     def _axis(self, rule: ContextRule) -> str:

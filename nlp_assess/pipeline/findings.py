@@ -76,6 +76,7 @@ class NarrativeFindings:
         self.elisions = frozenset(words["elisions"])
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
+        self.question_verbs = set(words["question_verbs"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
@@ -349,7 +350,7 @@ class NarrativeFindings:
             after the officer's question is from the person asked, not the nearest "he"."""
             lo = max(sents[sent_of[s.start]].start, s.start - 20)
             for j in range(s.start - 1, lo - 1, -1):
-                if doc[j].lower_ not in ("asked", "asking", "ask"):
+                if doc[j].lower_ not in self.question_verbs:
                     continue
                 asker = self.speaker(j, sent_of[j], persons, quoted, carry_over=False)
                 if asker is not None and asker.kind != "officer" or j + 1 >= s.start:
@@ -383,7 +384,7 @@ class NarrativeFindings:
             for s, who in speech_by:
                 if s.text.lower() in self.loud_verbs:
                     continue  # "asked him if his dad had been shouting - he nodded": an act, not an account
-                if (who is None or who.kind == "officer") and s.text.lower() in ("asked", "asks", "asking"):
+                if (who is None or who.kind == "officer") and s.text.lower() in self.question_verbs:
                     # the officer's question, also in logs that drop the "I" ("Asked her if ...")
                     continue
                 if sent_of[s.start] == sent_of[span.start] and s.end <= span.start and who is not own:
@@ -441,7 +442,7 @@ class NarrativeFindings:
                     continue
                 # "asked if", "asked her if", "asked Maisie whether"
                 ask = next((j for j in range(i - 1, max(lo, i - 4) - 1, -1)
-                            if doc[j].lower_ in ("asked", "asking", "ask", "enquired")), None)
+                            if doc[j].lower_ in self.question_verbs), None)
                 if ask is not None:
                     asker = self.speaker(ask, sent_of[span.start], persons, quoted, carry_over=False)
                     return asker is None or asker.kind == "officer"
