@@ -17,6 +17,7 @@ def labels(doc, label):
     ("At 2314 hours officers attended. The victim was upset.", 2),
     ("Approx. 22:40 PC Smith attended", 1),
     ("CHILDREN: two present\nRISK: medium", 4),
+    ("In February 2020 he threw a plate. In 2016 she left him.", 2),  # years, not 20:20 timestamps
 ])
 def test_sentences_survive_log_style(nlp, text, expected):
     assert len(list(nlp(text).sents)) == expected
