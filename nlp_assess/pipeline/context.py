@@ -2,7 +2,8 @@
 
 A *modifier* is a trigger phrase ("no", "at nan's", "aged 24", "previous", "if") with a
 category and a direction. Each mention in `nla_mentions` that lies in a modifier's scope
-(same sentence, up to `max_scope` tokens, not past a terminator such as "but") receives
+(same sentence, up to `max_scope` tokens, not past a terminator such as "but", unless the
+category's `not_terminated_by` lists it) receives
 that category's value on the category's axis; on each axis the trigger of highest
 priority wins, the nearest breaking ties (as in clinlp's qualifier priorities). Results are plain dicts on `span._.qualifiers`:
 
@@ -143,10 +144,14 @@ class ContextQualifier:
         effect = self.effects.get(rule.category)
         return effect["axis"] if effect else rule.category
 
-    def _in_scope(self, mod: _Modifier, target: Span, terminators: List[int]) -> Optional[int]:
+    def _in_scope(self, mod: _Modifier, target: Span, terminators: List[Tuple[int, str]]) -> Optional[int]:
         """Distance in tokens from modifier to target if the target is in its scope."""
         if mod.rule.direction == "TERMINATE":
             return None
+        # a category may cross some terminators: "In 2020 he hit her while the children were in
+        # the room" - the while-clause shares the main clause's time, so it stops no temporality
+        crosses = self.effects[mod.rule.category].get("not_terminated_by", ())
+        terminators = [t for t, word in terminators if word not in crosses]
         if not (mod.sent_start <= target.start < mod.sent_end):
             return None
         if mod.rule.allowed_types and target.label_ not in mod.rule.allowed_types:
@@ -165,7 +170,7 @@ class ContextQualifier:
         return None
 
     def set_annotations(self, doc: Doc, mods: List[_Modifier]) -> Doc:
-        terminators = [m.start for m in mods if m.rule.direction == "TERMINATE"]
+        terminators = [(m.start, m.rule.literal) for m in mods if m.rule.direction == "TERMINATE"]
         doc.spans[self.modifiers_key] = [
             Span(doc, m.start, m.end, label=m.rule.category) for m in mods if m.rule.direction != "TERMINATE"
         ]
