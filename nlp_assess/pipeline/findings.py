@@ -515,7 +515,9 @@ class NarrativeFindings:
         # only an adult son or daughter at the scene: the narrative has said who was there
         adult_children = [p for p in persons if p.kind == "adult" and by_pos.get((p.start, p.end)) is not None
                           and by_pos[(p.start, p.end)].id_ == "adult_child" and q(by_pos[(p.start, p.end)]).get("presence") == "present"]
-        implied = [p for p in persons if p.start in demeanour_children | voice_children]
+        # an observation or words attributed to a child the record says was not there ("no other
+        # persons, adults or children, were found. No injuries were seen") do not bring them back
+        implied = [p for p in persons if p.start in demeanour_children | voice_children and p.status != "absent"]
         if present or implied:
             child_present = "yes"
         elif absent or adult_children or any(m.label_ == "SCENE_EMPTY" for m in mentions):
