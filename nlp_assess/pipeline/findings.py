@@ -77,6 +77,10 @@ class NarrativeFindings:
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
         self.question_verbs = set(words["question_verbs"])
+        cues = words["not_speech_cues"]
+        self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
+        self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
+        self.transport_cues, self.transport_places = set(cues["transport_cues"]), set(cues["transport_places"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
@@ -332,10 +336,18 @@ class NarrativeFindings:
 
         # speech cues and who spoke them
         def not_speech(s: Span) -> bool:
-            """'was asked', 'were told' (the listener, not the speaker); 'asked to inform' (a request)."""
+            """'was asked', 'were told' (the listener, not the speaker); 'asked to inform' (a request);
+            'when told' (a participle); 'CAIT informed, strat disc' and 'reported missing' (the cue
+            after its object, nothing said); 'conveyed to custody' (taken there)."""
             before = doc[s.start - 1].lower_ if s.start > 0 else ""
             after = doc[s.end].lower_ if s.end < len(doc) else ""
-            return before in self.passive_aux or (after == "to" and s.text.lower() in ("asked", "told", "tells", "asks"))
+            after2 = doc[s.end + 1].lower_ if s.end + 1 < len(doc) else ""
+            cue = s.text.lower()
+            return (before in self.passive_aux or (after == "to" and cue in ("asked", "told", "tells", "asks"))
+                    or (cue in self.participles and before in self.participle_openers)
+                    or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
+                                                        or s.end == len(doc)))
+                    or (cue in self.transport_cues and after == "to" and after2 in self.transport_places))
 
         def passive_by(s: Span) -> Optional[Person]:
             """'It was stated by Ezra that ...': the person after 'by' is the speaker."""
@@ -469,6 +481,14 @@ class NarrativeFindings:
             nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
             if who is not None and nearest and nearest[-1].kind == "pronoun" and nearest[-1].plural and ok_child(who):
                 who = Person(who.start, who.end, "child", who.text, who.sent, plural=True, status=who.status)
+            else:
+                # "Both children (Ava 6, Zac 4) were asleep and not woken": the names are an
+                # apposition; the reason is about the group the sentence opens with
+                group = [p for p in nearest if p.kind != "pronoun"]
+                close = next((t.i for t in doc[group[0].end:s.start] if t.text == ")"), None) if group else None
+                if group and group[0].plural and ok_child(group[0]) and doc[group[0].end].text == "(" \
+                        and close is not None and all(p.end <= close for p in group):
+                    who = group[0]
             if not ok_child(who):
                 kids = [p for p in persons if p.sent == sent_of[s.start] and ok_child(p)]
                 in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
