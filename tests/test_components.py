@@ -139,14 +139,16 @@ def test_quote_mask_equals_the_token_by_token_definition(nlp):
     from nlp_assess.pipeline.findings import QUOTE_TOKENS, NarrativeFindings
 
     texts = ['She said "go away" and \u2018left\u2019.', "Mum''s words: ``no''. Dad's 'fine'.",
-             'Ella (7) said "I was scared" then "' + "x " * 100 + '" ok', "don't 'quote' \"\"", ""]
+             'Ella (7) said "I was scared" then "' + "x " * 100 + '" ok', "don't 'quote' \"\"", "the kids' toys and 'quote'", ""]
     for text in texts:
         doc = nlp.make_doc(text)
         mask, open_at = [False] * len(doc), None
         for tok in doc:
             if tok.text in QUOTE_TOKENS:
                 if open_at is None:
-                    open_at = tok.i
+                    joined = tok.i > 0 and not doc[tok.i - 1].whitespace_ and doc[tok.i - 1].text[-1:].isalnum()
+                    if not (tok.text in ("'", "\u2019") and joined):  # a possessive opens nothing
+                        open_at = tok.i
                 else:
                     if tok.i - open_at <= 80:
                         mask[open_at + 1:tok.i] = [True] * (tok.i - open_at - 1)
@@ -172,3 +174,13 @@ def test_no_single_token_pattern_holds_a_word_the_tokenizer_splits(nlp):
 def test_hyphenated_demeanour_word_matches(findings_of):
     f = findings_of("Alfie (9) came in and was wide-eyed when he saw us.")
     assert f["demeanour_recorded"] is True
+
+
+def test_quote_mask_skips_possessive_apostrophes(nlp):
+    """A plural possessive ("grandparents' house") opens no quote; a real quote still counts."""
+    from nlp_assess.pipeline.findings import NarrativeFindings
+
+    doc = nlp("He was at his grandparents' house. She said 'go away' and left.")
+    mask = NarrativeFindings.quote_mask(doc)
+    quoted = {t.text for t in doc if mask[t.i]}
+    assert quoted == {"go", "away"}

@@ -126,6 +126,15 @@ class NarrativeFindings:
         for a, b in zip(persons, persons[1:]):
             if b.named and b.gender is None and a.gender is not None and 0 <= b.start - a.end <= 1 and not a.plural:
                 b.gender = a.gender
+        # and keeps it wherever the name comes again ("her daughter Amara ... Amara said")
+        genders: Dict[str, Set[str]] = {}
+        for p in persons:
+            if p.named and p.gender is not None:
+                genders.setdefault(p.text.split()[0].lower(), set()).add(p.gender)
+        for p in persons:
+            known = genders.get(p.text.split()[0].lower()) if p.named and p.gender is None else None
+            if known and len(known) == 1:
+                p.gender = next(iter(known))
         return persons
 
     # ------------------------------------------------------------------ presence
@@ -228,6 +237,8 @@ class NarrativeFindings:
         open_at = None
         for k in quotes:
             if open_at is None:
+                if doc[k].text in ("'", "’") and k > 0 and not doc[k - 1].whitespace_ and doc[k - 1].text[-1:].isalnum():
+                    continue  # joined to the word before, it closes a quote or is a possessive ("grandparents' house")
                 open_at = k
             else:
                 if k - open_at <= 80:
