@@ -669,14 +669,30 @@ class NarrativeFindings:
     @staticmethod
     def _reasons_cover(present: List[Person], covered: List[Person]) -> bool:
         """A reason counts for the record only when it covers every present child: a reason
-        about "the children" covers all; otherwise every present child known by name needs
-        a reason of their own (a reason about an unnamed child covers one of them)."""
+        about "the children" covers all; otherwise every present child we can tell apart (by
+        name, or an unnamed child by age: "baby (8 months) not woken ... 9yo on the stairs")
+        needs a reason of their own; a reason about a child we cannot tell apart ("he was not
+        woken") covers one of them."""
         if any(p.plural for p in covered):
             return True
-        named_present = {p.text.split()[0].lower() for p in present if p.named}
-        named_covered = {p.text.split()[0].lower() for p in covered if p.named}
-        wildcards = sum(1 for p in covered if not p.named)
-        return len(named_present - named_covered) <= wildcards
+
+        named_ages = {p.age for p in present if p.named and p.age is not None}
+
+        def keys(p: Person) -> Set[tuple]:
+            """The children a reason about p covers: p's name and age; an unnamed child's age
+            also covers the named children of that age ("daughter (18 months)" is Ivy)."""
+            if p.named:
+                return {("name", p.text.split()[0].lower())} | ({("age", p.age)} if p.age is not None else set())
+            if p.age is None:
+                return set()
+            return {("age", p.age)} | {("name", c.text.split()[0].lower()) for c in present if c.named and c.age == p.age}
+
+        # one key per child: a named child's name; an unnamed child's age unless a named child has it
+        wanted = {("name", p.text.split()[0].lower()) if p.named else ("age", p.age)
+                  for p in present if p.named or (p.age is not None and p.age not in named_ages)}
+        have = set().union(*(keys(p) for p in covered)) if covered else set()
+        wildcards = sum(1 for p in covered if not keys(p))
+        return len(wanted - have) <= wildcards
 
     def to_disk(self, path, *, exclude=tuple()):
         pass
