@@ -387,9 +387,15 @@ class NarrativeFindings:
                 return self.resolve(Person(j + 1, j + 2, "pronoun", pron, sent_of[j + 1]), persons)
             return None
 
+        def in_brackets(s: Span) -> bool:
+            """Inside [square brackets]: a form's unfilled placeholder ("[enter child's words here]")."""
+            line_start = doc.text.rfind("\n", 0, s.start_char) + 1
+            before = doc.text[line_start:s.start_char]
+            return before.rfind("[") > before.rfind("]")
+
         speech_by = []
         for s in mentions:
-            if s.label_ != "SPEECH" or q(s).get("presence") == "absent" or quoted[s.start]:
+            if s.label_ != "SPEECH" or q(s).get("presence") == "absent" or quoted[s.start] or in_brackets(s):
                 continue
             by = passive_by(s)
             answered = asked_person(s) if s.text.lower() in self.answer_cues else None
@@ -472,8 +478,9 @@ class NarrativeFindings:
             return False
 
         for s in mentions:
-            if s.label_ != "VIEWS" or quoted[s.start] or officers_question(s):
-                continue
+            if s.label_ != "VIEWS" or quoted[s.start] or officers_question(s) or in_brackets(s) \
+                    or self._heading_at(doc, s.start) is not None:
+                continue  # "Wishes and feelings:" names a topic; "[enter child's wishes here]" is a blank form
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
             if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who) or in_reason(s):
                 continue
