@@ -49,6 +49,7 @@ class AgeAttacher:
         self.words_file = words_file
         words = load_json(words_file)
         self.not_names = set(words["not_names"])
+        self.place_surnames = set(words["surnames_that_are_place_words"])
         self.age_followers = set(words["bare_age_followers"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
@@ -262,10 +263,17 @@ class AgeAttacher:
         while start > 0 and end - start < max_len:
             tok = doc[start - 1]
             if not (tok.is_alpha and (tok.is_title or tok.is_upper) and not tok.is_stop and len(tok.text) > 1
-                    and tok.i not in taken and tok.lower_ not in self.not_names):
+                    and tok.i not in taken and (tok.lower_ not in self.not_names or self._place_surname(doc, tok, end))):
                 break
             start -= 1
         return (start, end) if start < end else None
+
+    def _place_surname(self, doc: Doc, tok, end: int) -> bool:
+        """"Dawn HILL (39)": a place word right before the age is a surname when a name-shaped
+        word stands before it (a street name is not followed by an age)."""
+        prev = doc[tok.i - 1] if tok.i > 0 else None
+        return tok.i == end - 1 and tok.lower_ in self.place_surnames and prev is not None and prev.is_alpha \
+            and (prev.is_title or prev.is_upper) and not prev.is_stop and prev.lower_ not in self.not_names
 
     def to_disk(self, path, *, exclude=tuple()):
         pass
