@@ -88,6 +88,13 @@ class NarrativeFindings:
         self.present_words = list(sections["present_words"])
         self.negative_phrases = list(sections["negative_phrases"])
         self.observation_headings = set(sections.get("observation_headings", ()))
+        unknown = sections["unknown_answers"]
+        answers = "|".join(re.escape(a) for a in sorted(unknown["answers"], key=len, reverse=True))
+        # the child word, a short rest of the question, its mark, an optional "A:", then an
+        # unknown or blank answer
+        self.unknown_answer = re.compile(
+            r"[^.?:\n/]{0,%d}?\s*[?:\u2013-]\s*(?:a(?:ns(?:wer)?)?\s*:\s*)?(?:(?:%s)(?![\w])|q\s*:|\n|$)"
+            % (int(unknown["max_gap_chars"]), answers), re.I)
 
     # ------------------------------------------------------------------ persons
     def _gender(self, text: str) -> Optional[str]:
@@ -182,6 +189,8 @@ class NarrativeFindings:
             heading = self._heading_presence(doc, p)
             if heading is not None:
                 p.status, p.heading = heading, True
+            elif not p.named and self.unknown_answer.match(doc.text, doc[p.end - 1].idx + len(doc[p.end - 1])):
+                p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
                 p.status = q["presence"]
             elif q.get("temporality") in ("historical", "hypothetical"):
