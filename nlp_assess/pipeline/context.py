@@ -3,9 +3,11 @@
 A *modifier* is a trigger phrase ("no", "at nan's", "aged 24", "previous", "if") with a
 category and a direction. Each mention in `nla_mentions` that lies in a modifier's scope
 (same sentence, up to `max_scope` tokens, not past a terminator such as "but", unless the
-category's `not_terminated_by` lists it) receives
-that category's value on the category's axis; on each axis the trigger of highest
-priority wins, the nearest breaking ties (as in clinlp's qualifier priorities). Results are plain dicts on `span._.qualifiers`:
+category's `not_terminated_by` lists it) receives that category's value on the category's
+axis; on each axis the trigger of highest priority wins, the nearest breaking ties (as in
+clinlp's qualifier priorities). A category that `yields_to` another is ignored where that
+other reaches the mention too ("in the lounge with nan": placed, so "with nan" is not
+elsewhere). Results are plain dicts on `span._.qualifiers`:
 
     {"presence": "present|absent|elsewhere", "placement": "default|scene|unplaced",
      "subject": "child|adult|unborn", "temporality": "current|historical|hypothetical",
@@ -182,11 +184,13 @@ class ContextQualifier:
         for target in targets:
             best: Dict[str, tuple] = {}
             cats = []
-            for mod in by_sentence.get(sent_starts[bisect_right(sent_starts, target.start) - 1], ()):
-                dist = self._in_scope(mod, target, terminators)
-                if dist is None:
-                    continue
+            reaching = [(mod, dist) for mod in by_sentence.get(sent_starts[bisect_right(sent_starts, target.start) - 1], ())
+                        for dist in [self._in_scope(mod, target, terminators)] if dist is not None]
+            reaching_cats = {mod.rule.category for mod, _ in reaching}
+            for mod, dist in reaching:
                 effect = self.effects[mod.rule.category]
+                if reaching_cats.intersection(effect.get("yields_to", ())):
+                    continue  # "in the lounge with nan": placed at the scene, nan is there too
                 cats.append(mod.rule.category)
                 rank = (-effect["priority"], dist)
                 if effect["axis"] not in best or rank < best[effect["axis"]][0]:
