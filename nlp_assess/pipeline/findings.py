@@ -195,6 +195,8 @@ class NarrativeFindings:
                 p.status = q["presence"]
             elif q.get("temporality") in ("historical", "hypothetical"):
                 p.status = "other"
+            elif q.get("temporality") == "habitual" and q.get("placement") != "scene":
+                p.status = "other"  # "the kids are used to it": about children in general, unless placed
             elif q.get("placement") == "unplaced":
                 p.status = "unplaced"
             else:
