@@ -124,7 +124,7 @@ class NarrativeFindings:
                                   s.text.lower().split()[-1] in self.plural, named=s.id_ == "named", age=s._.age))
         for p in persons:
             nxt = doc[p.end] if p.end < len(doc) else None
-            p.possessor = nxt is not None and nxt.lower_ in ("'s", "’s", "'") and not p.plural
+            p.possessor = nxt is not None and nxt.lower_ in ("'s", "’s", "'")
             j = p.start - 1
             while j >= 0 and doc[j].lower_ in ("the", "her", "his", "their", "my", "a", "an", "both", "its"):
                 j -= 1
@@ -628,8 +628,8 @@ class NarrativeFindings:
 
         minimising = False
         for s in mentions:
-            if s.label_ not in ("MINIMISING", "MIN_RELATIONSHIP") or rejected(s):
-                continue
+            if s.label_ not in ("MINIMISING", "MIN_RELATIONSHIP") or rejected(s) or q(s).get("source") == "reported":
+                continue  # "mum was sure they had slept through it": her belief, not the record's language
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
             if s.label_ == "MIN_RELATIONSHIP":
                 # "boyfriend" for an adult exploiting a child: "Keeley (15) ... her boyfriend Pike (22)":
