@@ -33,6 +33,7 @@ from .mentions import MENTIONS_KEY
 EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
+BLOCK_HEADING = re.compile(r"^(?:child|ch|c|cyp|yp)\s*\d+$", re.I)  # "CHILD 1", "C2"
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 
 
@@ -56,6 +57,7 @@ class Person:
     possessor: bool = False  # "the complainer's" in "the complainer's bairn"
     prep_object: bool = False  # "mum" in "with mum in the room"
     age: Optional[float] = None
+    block_child: Optional[int] = None  # start of the child whose "CHILD 1: <name>" block this mention is in
 
 
 class NarrativeFindings:
@@ -68,6 +70,9 @@ class NarrativeFindings:
         words = load_json(words_file)
         self.male = set(words["male"])
         self.female = set(words["female"])
+        self.male_titles, self.female_titles = set(words["male_titles"]), set(words["female_titles"])
+        names = load_json("first_names.json")
+        self.male_names, self.female_names = set(names["male"]), set(names["female"])
         self.plural = set(words["plural"])
         self.sharing_verbs = set(words["sharing_verbs"])
         self.unborn_words = set(words["unborn_words"])
@@ -81,6 +86,9 @@ class NarrativeFindings:
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
         self.transport_cues, self.transport_places = set(cues["transport_cues"]), set(cues["transport_places"])
+        self.participle_cues = set(words["participle_cues"]["cues"])
+        told = words["told_to_others"]
+        self.told_direct, self.told_with_to = set(told["direct"]), set(told["with_to"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
@@ -98,11 +106,18 @@ class NarrativeFindings:
 
     # ------------------------------------------------------------------ persons
     def _gender(self, text: str) -> Optional[str]:
-        last = text.lower().split()[-1]
-        if last in self.male:
+        """From a kin or role word ("son", "mum"), a title ("Mr", "Ms") or a first name that is
+        given to one sex only ("Amara", "Gareth"), else unknown."""
+        words = text.lower().replace(".", "").split()
+        if words[-1] in self.male:
             return "male"
-        if last in self.female:
+        if words[-1] in self.female:
             return "female"
+        for word in words[:2]:  # "Ms Donna KEMP", "Donna KEMP"
+            if word in self.male_titles or word in self.male_names:
+                return "male"
+            if word in self.female_titles or word in self.female_names:
+                return "female"
         return None
 
     def persons(self, doc: Doc, mentions: List[Span], sent_of: List[int]) -> List[Person]:
@@ -142,6 +157,15 @@ class NarrativeFindings:
             known = genders.get(p.text.split()[0].lower()) if p.named and p.gender is None else None
             if known and len(known) == 1:
                 p.gender = next(iter(known))
+        # per-child blocks ("CHILD 1: Matilda PARR / 9 / ... she told me ..."): each mention
+        # knows the block's child, the fallback antecedent for the block's pronouns
+        block = None
+        for i, p in enumerate(persons):
+            if p.kind == "child" and BLOCK_HEADING.match(p.text):
+                nxt = persons[i + 1] if i + 1 < len(persons) else None
+                block = nxt.start if nxt is not None and nxt.named and nxt.kind == "child" \
+                    and nxt.start - p.end <= 2 else None
+            p.block_child = block
         return persons
 
     # ------------------------------------------------------------------ presence
@@ -288,6 +312,11 @@ class NarrativeFindings:
             if cands:
                 # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby")
                 return min(cands, key=lambda p: (want is not None and p.gender != want, p.start))
+        if pron.block_child is not None:
+            # nobody in reach, inside a per-child block: the block's child
+            child = next((p for p in persons if p.start == pron.block_child), None)
+            if child is not None and self._compatible(pron.text, child):
+                return child
         return None
 
     def speaker(self, start: int, sent: int, persons: List[Person], quoted: List[bool],
@@ -318,6 +347,10 @@ class NarrativeFindings:
             if cands:
                 p = cands[0]
                 return self.resolve(p, persons) if p.kind == "pronoun" else p
+        # inside a per-child block ("CHILD 1: Harley / Seen: Y / Found on the landing ..."): its child
+        last = next((p for p in reversed(persons) if p.start < start), None)
+        if last is not None and last.block_child is not None:
+            return next((p for p in persons if p.start == last.block_child), None)
         return None
 
     # ------------------------------------------------------------------ main
@@ -404,11 +437,38 @@ class NarrativeFindings:
             before = doc.text[line_start:s.start_char]
             return before.rfind("[") > before.rfind("]")
 
+        def participle_subject(s: Span) -> Optional[Person]:
+            """"Mother refused to let officers see Lucas, saying he was in bed": the sentence's subject."""
+            if s.text.lower() not in self.participle_cues or s.start == 0 or doc[s.start - 1].text != ",":
+                return None
+            first = next((p for p in persons if p.sent == sent_of[s.start] and p.start < s.start
+                          and p.kind != "officer" and not p.possessor), None)
+            if first is None:
+                return None
+            return self.resolve(first, persons) if first.kind == "pronoun" else first
+
+        def told_someone_else(s: Span) -> bool:
+            """"disclosed to IP that ...", "told her mum ...", "told a nurse ...": an adult other than
+            the officers heard it."""
+            cue = s.text.lower()
+            if cue in self.told_direct:
+                j = s.end
+            elif cue in self.told_with_to and s.end < len(doc) and doc[s.end].lower_ == "to":
+                j = s.end + 1
+            else:
+                return False
+            while j < len(doc) and doc[j].lower_ in ("a", "an", "the", "her", "his", "their"):
+                j += 1
+            listener = next((p for p in persons if p.start == j), None)
+            if listener is not None and listener.kind == "pronoun":
+                listener = self.resolve(listener, persons) if listener.text.lower() in ("her", "him") else None
+            return listener is not None and listener.kind == "adult"
+
         speech_by = []
         for s in mentions:
             if s.label_ != "SPEECH" or q(s).get("presence") == "absent" or quoted[s.start] or in_brackets(s):
                 continue
-            by = passive_by(s)
+            by = passive_by(s) or participle_subject(s)
             answered = asked_person(s) if s.text.lower() in self.answer_cues else None
             if by is not None:
                 speech_by.append((s, by))
@@ -468,7 +528,7 @@ class NarrativeFindings:
 
         voice_children: Set[int] = set()
         for s, who in speech_by:
-            if q(s).get("source") == "reported" or not ok_child(who) or in_reason(s):
+            if q(s).get("source") == "reported" or not ok_child(who) or in_reason(s) or told_someone_else(s):
                 continue
             if reported_by_other(s, who):
                 continue
@@ -493,8 +553,9 @@ class NarrativeFindings:
                     or self._heading_at(doc, s.start) is not None:
                 continue  # "Wishes and feelings:" names a topic; "[enter child's wishes here]" is a blank form
             who = self.speaker(s.start, sent_of[s.start], persons, quoted)
-            if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who) or in_reason(s):
-                continue
+            if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who) or in_reason(s) \
+                    or q(s).get("presence") == "absent":
+                continue  # "it was not possible to obtain her views"
             evidence.append(("VOICE", s.start, self._clause_end(doc, s, quoted)))
             voice_children.add(who.start)
 

@@ -27,6 +27,7 @@ RULE_FILES = (
     "redact_rules.json",
     "examples.json",
     "render.json",
+    "first_names.json",
 )
 
 
