@@ -87,6 +87,9 @@ class NarrativeFindings:
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
         self.transport_cues, self.transport_places = set(cues["transport_cues"]), set(cues["transport_places"])
         self.participle_cues = set(words["participle_cues"]["cues"])
+        notr = words["reasons_that_are_not"]
+        self.refused_followers, self.refusal_to = set(notr["refused_followers"]), list(notr["refusal_to_phrases"])
+        self.observation_aux, self.woken_objects = set(notr["observation_auxiliaries"]), set(notr["woken_objects"])
         told = words["told_to_others"]
         self.told_direct, self.told_with_to = set(told["direct"]), set(told["with_to"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
@@ -560,13 +563,25 @@ class NarrativeFindings:
             voice_children.add(who.start)
 
         # --- reasons the child was not spoken to
+        def not_a_reason(s: Span) -> bool:
+            """'she declined hospital', 'would not let go', 'he didn't wake during the arrest'."""
+            nxt = doc[s.end].lower_ if s.end < len(doc) else ""
+            last = s.text.lower().split()[-1]
+            if s.id_ == "refused" and last in ("refused", "declined", "objected", "refuses", "declines", "let") \
+                    and nxt in self.refused_followers:
+                return not (nxt == "to" and any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.refusal_to))
+            if s.text.lower().endswith("wake") and s.start > 0 and nxt not in self.woken_objects:
+                before = doc[s.start - 1].lower_ if doc[s.start].norm_ == "not" else doc[s.start].lower_
+                return before in self.observation_aux
+            return False
+
         reasons: List[Tuple[Span, Person]] = []
         for s in mentions:
-            if s.label_ != "NO_VOICE_REASON":
+            if s.label_ != "NO_VOICE_REASON" or not_a_reason(s):
                 continue
             if q(s).get("presence") == "absent":
                 continue  # "not spoken to due to time": not a reason the rubric accepts (decision 8)
-            carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later")
+            carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later", "too_distressed")
             who = self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=carry)
             nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
             if who is not None and nearest and nearest[-1].kind == "pronoun" and nearest[-1].plural and ok_child(who):
@@ -579,6 +594,21 @@ class NarrativeFindings:
                 if group and group[0].plural and ok_child(group[0]) and doc[group[0].end].text == "(" \
                         and close is not None and all(p.end <= close for p in group):
                     who = group[0]
+            if s.text.lower().split()[0] in ("neither", "none", "nor") and any(ok_child(p) for p in persons):
+                who = Person(s.start, s.end, "child", "children", sent_of[s.start], plural=True)  # "Neither child was woken"
+            if not ok_child(who):
+                # "decided not to wake them": the child is the object, not the subject
+                obj = next((t for t in (doc[s.end - 1], doc[s.end] if s.end < len(doc) else None)
+                            if t is not None and t.lower_ in ("them", "him", "her")), None)
+                if obj is not None:
+                    pron = {"them": "they", "him": "he", "her": "she"}[obj.lower_]
+                    found = self.resolve(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i],
+                                                gender={"he": "male", "she": "female"}.get(pron),
+                                                plural=pron == "they", block_child=who.block_child if who else None),
+                                         persons)
+                    if ok_child(found):
+                        who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
+                                     status=found.status, named=found.named, age=found.age) if pron == "they" else found
             if not ok_child(who):
                 kids = [p for p in persons if p.sent == sent_of[s.start] and ok_child(p)]
                 in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
