@@ -498,9 +498,15 @@ class NarrativeFindings:
 
         # --- demeanour: the officer's own observation of a present child
         demeanour_children: Set[int] = set()
+        not_observations = [m for m in mentions if m.label_ in ("MINIMISING", "ADULT", "CHILD")]
         for s in mentions:
             if s.label_ != "DEMEANOUR" or quoted[s.start]:
                 continue
+            if any(m.start < s.end and s.start < m.end for m in not_observations):
+                continue  # "the injured party"; "slept thru it so not affected" (a minimising phrase)
+            if doc[s.start].is_title and s.start > sents[sent_of[s.start]].start and s.end < len(doc) \
+                    and doc[s.end].is_title:
+                continue  # a name: "the Bright Sky app", "Happy Days Nursery"
             who = self.speaker(s.start, sent_of[s.start], persons, quoted, skip_officers=True)
             after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
                           and p.kind != "pronoun" and s.end < len(doc) and doc[s.end].lower_ in ("to", "on", "for", "of")),
