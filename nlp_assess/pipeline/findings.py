@@ -58,6 +58,7 @@ class Person:
     prep_object: bool = False  # "mum" in "with mum in the room"
     age: Optional[float] = None
     block_child: Optional[int] = None  # start of the child whose "CHILD 1: <name>" block this mention is in
+    addressee: bool = False  # "her" in "spoke to her": who the next "she said" most likely is
 
 
 class NarrativeFindings:
@@ -82,6 +83,7 @@ class NarrativeFindings:
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
         self.question_verbs = set(words["question_verbs"])
+        self.speaking_verbs = set(words["speaking_verbs"])
         cues = words["not_speech_cues"]
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
@@ -160,6 +162,17 @@ class NarrativeFindings:
             known = genders.get(p.text.split()[0].lower()) if p.named and p.gender is None else None
             if known and len(known) == 1:
                 p.gender = next(iter(known))
+        # the person spoken to ("Spoke to her with mum out of the room. She said ..."): an object
+        # pronoun after a speaking verb is kept as a pronoun mention, so "she" can follow it back
+        taken = {p.start for p in persons}
+        for t in doc[:-2]:
+            obj = doc[t.i + 2]
+            if t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") \
+                    and obj.lower_ in ("her", "him", "them") and obj.i not in taken:
+                pron = {"her": "she", "him": "he", "them": "they"}[obj.lower_]
+                persons.append(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i], self._gender(pron),
+                                      plural=pron == "they", addressee=True))
+        persons.sort(key=lambda p: p.start)
         # per-child blocks ("CHILD 1: Matilda PARR / 9 / ... she told me ..."): each mention
         # knows the block's child, the fallback antecedent for the block's pronouns
         block = None
@@ -307,6 +320,9 @@ class NarrativeFindings:
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
         for back in range(1, sents_before + 1):
             sent_persons = [p for p in persons if p.sent == pron.sent - back and p.kind != "officer"]
+            spoken_to = next((p for p in sent_persons if p.addressee and p.text == pron.text.lower()), None)
+            if back == 1 and spoken_to is not None and depth < 5:
+                return self.resolve(spoken_to, persons, sents_before, depth + 1)
             if sent_persons and sent_persons[0].kind == "pronoun" and sent_persons[0].text.lower() == pron.text.lower() \
                     and depth < 5:
                 return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
@@ -399,13 +415,13 @@ class NarrativeFindings:
             after its object, nothing said); 'conveyed to custody' (taken there)."""
             before = doc[s.start - 1].lower_ if s.start > 0 else ""
             after = doc[s.end].lower_ if s.end < len(doc) else ""
-            after2 = doc[s.end + 1].lower_ if s.end + 1 < len(doc) else ""
             cue = s.text.lower()
             return (before in self.passive_aux or (after == "to" and cue in ("asked", "told", "tells", "asks"))
                     or (cue in self.participles and before in self.participle_openers)
                     or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
                                                         or s.end == len(doc)))
-                    or (cue in self.transport_cues and after == "to" and after2 in self.transport_places))
+                    or (cue in self.transport_cues and after == "to"
+                        and any(t.lower_ in self.transport_places for t in doc[s.end + 1:s.end + 4])))
 
         def passive_by(s: Span) -> Optional[Person]:
             """'It was stated by Ezra that ...': the person after 'by' is the speaker."""
@@ -445,7 +461,7 @@ class NarrativeFindings:
             if s.text.lower() not in self.participle_cues or s.start == 0 or doc[s.start - 1].text != ",":
                 return None
             first = next((p for p in persons if p.sent == sent_of[s.start] and p.start < s.start
-                          and p.kind != "officer" and not p.possessor), None)
+                          and p.kind != "officer" and not p.possessor and not p.addressee), None)
             if first is None:
                 return None
             return self.resolve(first, persons) if first.kind == "pronoun" else first
@@ -460,11 +476,17 @@ class NarrativeFindings:
                 j = s.end + 1
             else:
                 return False
+            first = doc[j].lower_ if j < len(doc) else ""
             while j < len(doc) and doc[j].lower_ in ("a", "an", "the", "her", "his", "their"):
                 j += 1
             listener = next((p for p in persons if p.start == j), None)
-            if listener is not None and listener.kind == "pronoun":
-                listener = self.resolve(listener, persons) if listener.text.lower() in ("her", "him") else None
+            if listener is None and first in ("her", "him"):
+                # "Chloe told her tonight that ...": not Chloe herself; the last other woman named
+                want = "female" if first == "her" else "male"
+                speaker = self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=False)
+                listener = next((p for p in reversed(persons) if p.end <= s.start and p is not speaker
+                                 and p.kind == "adult" and p.gender in (want, None) and not p.possessor
+                                 and p.sent >= sent_of[s.start] - 1), None)
             return listener is not None and listener.kind == "adult"
 
         speech_by = []
@@ -620,7 +642,10 @@ class NarrativeFindings:
                 in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
                 if kids:
                     who = kids[0]
-                elif not in_sent and any(ok_child(p) for p in persons):
+                elif not in_sent and any(ok_child(p) for p in persons) and not (
+                        s.start > 0 and doc[s.start - 1].is_alpha and (doc[s.start - 1].is_title or doc[s.start - 1].is_upper)
+                        and not doc[s.start - 1].is_stop and not any(p.start == s.start - 1 for p in persons)):
+                    # (not "HOLT to be interviewed": a name the reason is about)
                     # "VOICE OF THE CHILD: Not spoken to - both aged 2": a reason with no one named
                     who = Person(s.start, s.end, "child", "children", sent_of[s.start], plural=True)
                 else:
