@@ -33,6 +33,7 @@ from .mentions import MENTIONS_KEY
 EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
+BOXED_LABELS = {"DEMEANOUR", "REFERRAL", "VIEWS", "SPEECH", "NO_VOICE_REASON", "MINIMISING"}
 BLOCK_HEADING = re.compile(r"^(?:child|ch|c|cyp|yp)\s*\d+$", re.I)  # "CHILD 1", "C2"
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 
@@ -101,6 +102,11 @@ class NarrativeFindings:
         self.present_words = list(sections["present_words"])
         self.negative_phrases = list(sections["negative_phrases"])
         self.observation_headings = set(sections.get("observation_headings", ()))
+        boxes = sections["checkboxes"]
+        self.ticked, self.unticked = tuple(boxes["ticked"]), tuple(boxes["unticked"])
+        marks = "|".join(re.escape(b) for b in sorted(self.ticked, key=len, reverse=True))
+        # the option after a ticked box, up to the next box or the end of the line
+        self.ticked_option = re.compile(r"(?:%s)\s*([^\[\]\n☐☑☒()]+?)\s*(?=\[|☐|☑|☒|\(|$|\n)" % marks, re.M)
         unknown = sections["unknown_answers"]
         answers = "|".join(re.escape(a) for a in sorted(unknown["answers"], key=len, reverse=True))
         # the child word, a short rest of the question, its mark, an optional "A:", then an
@@ -200,8 +206,25 @@ class NarrativeFindings:
         char = doc[token_i].idx
         for hs, he, value in doc._.headings or []:
             if he <= char <= he + len(value) + 2 and "\n" not in doc.text[he:char]:
-                return doc.text[hs:he].lower().strip(" :-–\t")
+                label = re.sub(r"\([^)]*\)", "", doc.text[hs:he].lower())  # "Demeanour (tick all)"
+                return label.strip(" :-–\t")
         return None
+
+    def box_before(self, doc: Doc, start_char: int) -> Optional[str]:
+        """"ticked" or "unticked" when a tick box stands right before this character."""
+        before = doc.text[max(0, start_char - 6):start_char].rstrip()
+        if before.endswith(self.ticked):
+            return "ticked"
+        if before.endswith(self.unticked):
+            return "unticked"
+        return None
+
+    def ticked_value(self, value: str) -> str:
+        """A heading value made of tick boxes reads as its ticked options ("[ ] Yes [x] No" -> "No";
+        nothing ticked -> ""); any other value is returned as it is."""
+        if not any(b in value for b in self.ticked + self.unticked):
+            return value
+        return " ".join(m.group(1).strip() for m in self.ticked_option.finditer(value))
 
     def _heading_presence(self, doc: Doc, p: Person) -> Optional[str]:
         """Presence said by the heading a child mention sits in ("CHILDREN PRESENT: No")."""
@@ -209,6 +232,7 @@ class NarrativeFindings:
         if heading is None:
             return None
         hs, he, value = heading
+        value = self.ticked_value(value)
         words = re.findall(r"[\w/]+", value.lower())
         first = words[0] if words else ""
         if first in self.negative or value.lower().strip(" .") in self.negative \
@@ -380,6 +404,8 @@ class NarrativeFindings:
             for t in range(s.start, s.end):
                 sent_of[t] = i
         mentions = list(doc.spans[MENTIONS_KEY]) if MENTIONS_KEY in doc.spans else []
+        # "Demeanour (tick all): [ ] quiet [x] withdrawn", "[ ] MASH": an empty box was only offered
+        mentions = [m for m in mentions if m.label_ not in BOXED_LABELS or self.box_before(doc, m.start_char) != "unticked"]
         modifiers = list(doc.spans[MODIFIERS_KEY]) if MODIFIERS_KEY in doc.spans else []
         by_pos = {(s.start, s.end): s for s in mentions if s.label_ in ("CHILD", "ADULT")}
         persons = self.persons(doc, mentions, sent_of)
@@ -723,8 +749,14 @@ class NarrativeFindings:
                 continue
             sid = s.id_
             sent = sents[sent_of[s.start]]
-            if self._heading_at(doc, s.start) is not None:
-                continue  # "REFERRALS:" names a topic; what is written under it decides
+            heading = self._heading_at(doc, s.start)
+            if heading is not None:
+                # "REFERRALS:" names a topic; what is written under it decides. "VPRF completed: Y"
+                # (or a ticked Yes) is the referral recorded
+                words = re.findall(r"[\w/]+", self.ticked_value(heading[2]).lower())
+                if not words or words[0] not in self.affirmative or not self._near_verb(
+                        doc, s, sent, self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}, window=4):
+                    continue
             if sid == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
                 continue
             if sid == "agency" and not self._near_verb(doc, s, sent, self.sharing_verbs, window=6):
