@@ -33,6 +33,7 @@ from .mentions import MENTIONS_KEY
 EVIDENCE_KEY = "evidence"
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
+FORM_LABEL_TAIL = re.compile(r"[ \t]*(?:seen|spoken to|spoken with|present|at (?:the )?address|in (?:the )?house)?[ \t:]*", re.I)
 BOXED_LABELS = {"DEMEANOUR", "REFERRAL", "VIEWS", "SPEECH", "NO_VOICE_REASON", "MINIMISING"}
 BLOCK_HEADING = re.compile(r"^(?:child|ch|c|cyp|yp)\s*\d+$", re.I)  # "CHILD 1", "C2"
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
@@ -219,6 +220,17 @@ class NarrativeFindings:
             return "unticked"
         return None
 
+    def box_after(self, doc: Doc, p: "Person") -> Optional[str]:
+        """The tick box a form line puts after a child word ("Child seen [x]", "Children [ ]")."""
+        end = doc[p.end - 1].idx + len(doc[p.end - 1])
+        m = FORM_LABEL_TAIL.match(doc.text, end)
+        rest = doc.text[m.end():m.end() + 6]
+        if rest.startswith(self.ticked):
+            return "ticked"
+        if rest.startswith(self.unticked):
+            return "unticked"
+        return None
+
     def ticked_value(self, value: str) -> str:
         """A heading value made of tick boxes reads as its ticked options ("[ ] Yes [x] No" -> "No";
         nothing ticked -> ""); any other value is returned as it is."""
@@ -255,6 +267,9 @@ class NarrativeFindings:
                 p.status, p.heading = heading, True
             elif not p.named and self.unknown_answer.match(doc.text, doc[p.end - 1].idx + len(doc[p.end - 1])):
                 p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
+            elif not p.named and self.box_after(doc, p) is not None:
+                # a form's line: "Child seen [x]" - seen, so there; "Child seen [ ]" says nothing
+                p.status = "present" if self.box_after(doc, p) == "ticked" else "unknown"
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
                 p.status = q["presence"]
             elif q.get("temporality") in ("historical", "hypothetical"):
