@@ -51,6 +51,7 @@ class AgeAttacher:
         self.not_names = set(words["not_names"])
         self.place_surnames = set(words["surnames_that_are_place_words"])
         self.age_followers = set(words["bare_age_followers"])
+        self.party_roles = set(words["party_roles"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
         self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
@@ -212,6 +213,24 @@ class AgeAttacher:
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
                 add_name(tok.i, tok.i + 1, "CHILD")
+        # a party line with a bare age: "SUSP: Kyle BRENNAN 16 (son)", "IP Jasmine OKORO 17" at a line end
+        role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
+        for tok in doc:
+            if not (tok.is_digit and len(tok.text) <= 2) or tok.i in taken:
+                continue
+            after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if after is not None and not (after.is_space or after.text in ("(", ",", "/", "-", ";", ".", "|", ")")):
+                continue
+            run = self._name_run(doc, tok.i, taken)
+            if run is None:
+                continue
+            k = run[0]
+            while k > 0 and doc[k - 1].text in (":", ",", "-"):
+                k -= 1
+            if k in role_ends:
+                age = float(tok.text)
+                add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
+                taken.add(tok.i)
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:

@@ -61,6 +61,8 @@ class Person:
     age: Optional[float] = None
     block_child: Optional[int] = None  # start of the child whose "CHILD 1: <name>" block this mention is in
     addressee: bool = False  # "her" in "spoke to her": who the next "she said" most likely is
+    clause_subject: bool = False  # first word of a clause ("..., Tegan has a mark"): a likely antecedent
+    party: bool = False  # a child named as victim or suspect ("SUSP: Kyle BRENNAN 16"): present by the rubric
 
 
 class NarrativeFindings:
@@ -86,6 +88,7 @@ class NarrativeFindings:
         self.loud_verbs = set(words["loud_verbs"])
         self.question_verbs = set(words["question_verbs"])
         self.speaking_verbs = set(words["speaking_verbs"])
+        self.party_roles = set(words["party_roles"])
         cues = words["not_speech_cues"]
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
@@ -180,6 +183,17 @@ class NarrativeFindings:
                 persons.append(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i], self._gender(pron),
                                       plural=pron == "they", addressee=True))
         persons.sort(key=lambda p: p.start)
+        for p in persons:
+            prev = doc[p.start - 1] if p.start > 0 else None
+            p.clause_subject = prev is None or prev.text in (",", ";", "-") or prev.lower_ in ("and", "but", "then", "so") \
+                or bool(doc[p.start].is_sent_start)
+        # a child named right after a party role ("IP: Jasmine OKORO 17", "the complainer, Child X (14)")
+        role_ends = {p.end for p in persons if p.kind == "adult" and p.text.lower() in self.party_roles}
+        for p in persons:
+            k = p.start
+            while k > 0 and doc[k - 1].text in (":", ",", "-"):
+                k -= 1
+            p.party = p.kind == "child" and k in role_ends
         # per-child blocks ("CHILD 1: Matilda PARR / 9 / ... she told me ..."): each mention
         # knows the block's child, the fallback antecedent for the block's pronouns
         block = None
@@ -368,8 +382,12 @@ class NarrativeFindings:
             cands = [p for p in sent_persons if self._compatible(pron.text, p) and not p.possessor]
             cands = [p for p in cands if not p.prep_object] or cands  # "with her nan present" is not the subject
             if cands:
-                # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby")
-                return min(cands, key=lambda p: (want is not None and p.gender != want, p.start))
+                # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby"),
+                # then the subject of the sentence's last clause ("..., Tegan has a red mark, | she was
+                # stood ..."), else its first person
+                starts = [p for p in cands if p.clause_subject] if len(cands) > 1 and cands[-1].start - cands[0].start > 25 else []
+                return min(cands, key=lambda p: (want is not None and p.gender != want,
+                                                 -p.start if p in starts[-1:] else 0, p.start))
         if pron.block_child is not None:
             # nobody in reach, inside a per-child block: the block's child
             child = next((p for p in persons if p.start == pron.block_child), None)
@@ -717,9 +735,9 @@ class NarrativeFindings:
                     p.sent in empty_sents or p.age is None and not p.heading and p.start not in
                     demeanour_children | voice_children):
                 p.status = "absent"
-        present = [p for p in persons if p.kind == "child" and p.status == "present"]
+        present = [p for p in persons if p.kind == "child" and (p.status == "present" or p.party and p.status != "other")]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
-        if absent and present and not any(p.heading or placed_at_scene(p) for p in present):
+        if absent and present and not any(p.heading or placed_at_scene(p) or p.party for p in present):
             # the narrative said where the children were ("at their nan's", "not at the address"):
             # a later bare mention ("VPRF for Archie", "asked where the children were") does not
             # put a child back at the scene; only a placement, an observation or words do
