@@ -119,6 +119,9 @@ class AgeAttacher:
                 target = next((p for p in people if before == p.end or p.start == a.end
                                or (before - p.end == 1 and doc[p.end].is_punct)
                                or (p.start - a.end == 1 and doc[a.end].is_punct)), None)
+                in_list = a.end + 1 < len(doc) and doc[a.end].text in (",", "and", "&") and doc[a.end + 1].is_digit
+                if target is not None and in_list and not target.text.lower().endswith(("s", "ren", "chn")):
+                    target = None  # "three children with S1, aged 9, 6 and 1": a list of ages is not S1's
                 if target is None and a.end + 2 < len(doc) and doc[a.end].text == "(" and doc[a.end + 2].text == ")" \
                         and doc[a.end + 1].is_alpha and a.end + 1 not in taken \
                         and doc[a.end + 1].lower_ not in self.not_names:  # "7YO (KAYDEN)"
@@ -213,6 +216,31 @@ class AgeAttacher:
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
                 add_name(tok.i, tok.i + 1, "CHILD")
+        # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Ellie 15 (V's daughter)"
+        for tok in doc[1:-1]:
+            if not (tok.is_digit and len(tok.text) <= 2 and int(tok.text) < ADULT_AGE) or tok.i in taken:
+                continue
+            nxt, prev = doc[tok.i + 1], doc[tok.i - 1]
+            if not (prev.text == "," and (nxt.is_space or nxt.text in (")", "|", ".", ";", ","))
+                    or prev.is_alpha and nxt.text == "("):
+                continue
+            run = self._name_run(doc, tok.i, taken)
+            if run is not None and not any(doc[k].lower_ in self.party_roles for k in range(*run)) \
+                    and not (run[0] > 0 and doc[run[0] - 1].is_digit):
+                k = run[0]
+                while k > 0 and doc[k - 1].text in (":", ",", "-"):
+                    k -= 1
+                if not any(p.end == k and p.label_ == "ADULT" and p.text.lower() in self.party_roles for p in people):
+                    add_name(run[0], run[1], "CHILD", float(tok.text))  # (a party line is handled below)
+        # a child noun, a bare age and a name in brackets: "girl 13 (Zofia)", "boy 12 (Sam)"
+        for s in people:
+            k = s.end
+            if s.label_ == "CHILD" and k + 3 < len(doc) and doc[k].is_digit and len(doc[k].text) <= 2 \
+                    and int(doc[k].text) < ADULT_AGE and doc[k + 1].text == "(" and doc[k + 3].text == ")" \
+                    and doc[k + 2].is_alpha and (doc[k + 2].is_title or doc[k + 2].is_upper) and k + 2 not in taken \
+                    and doc[k + 2].lower_ not in self.not_names:
+                add_name(k + 2, k + 3, "CHILD", float(doc[k].text))
+                relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[k].text))
         # a party line with a bare age: "SUSP: Kyle BRENNAN 16 (son)", "IP Jasmine OKORO 17" at a line end
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
         for tok in doc:
