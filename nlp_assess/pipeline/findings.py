@@ -106,6 +106,7 @@ class NarrativeFindings:
         self.present_words = list(sections["present_words"])
         self.negative_phrases = list(sections["negative_phrases"])
         self.observation_headings = set(sections.get("observation_headings", ()))
+        self.history_headings = set(sections["history_headings"])
         boxes = sections["checkboxes"]
         self.ticked, self.unticked = tuple(boxes["ticked"]), tuple(boxes["unticked"])
         marks = "|".join(re.escape(b) for b in sorted(self.ticked, key=len, reverse=True))
@@ -286,8 +287,9 @@ class NarrativeFindings:
                 p.status = "present" if self.box_after(doc, p) == "ticked" else "unknown"
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
                 p.status = q["presence"]
-            elif q.get("temporality") in ("historical", "hypothetical"):
-                p.status = "other"
+            elif q.get("temporality") in ("historical", "hypothetical") \
+                    or self._heading_over(doc, p.start) in self.history_headings:
+                p.status = "other"  # "History: in 2022 both children were present ..."
             elif q.get("temporality") == "habitual" and q.get("placement") != "scene":
                 p.status = "other"  # "the kids are used to it": about children in general, unless placed
             elif q.get("placement") == "unplaced":
