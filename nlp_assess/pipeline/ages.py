@@ -221,7 +221,7 @@ class AgeAttacher:
             if not (tok.is_digit and len(tok.text) <= 2 and int(tok.text) < ADULT_AGE) or tok.i in taken:
                 continue
             nxt, prev = doc[tok.i + 1], doc[tok.i - 1]
-            if not (prev.text == "," and (nxt.is_space or nxt.text in (")", "|", ".", ";", ","))
+            if not (prev.text in (",", "|") and (nxt.is_space or nxt.text in (")", "|", ".", ";", ","))
                     or prev.is_alpha and nxt.text == "("):
                 continue
             run = self._name_run(doc, tok.i, taken)
@@ -304,7 +304,7 @@ class AgeAttacher:
     def _name_run(self, doc: Doc, age_start: int, taken: set, max_len: int = 3):
         """The capitalised words right before an age ("Tyler CARVER (9)"), if any."""
         end = age_start
-        if end > 0 and doc[end - 1].text == ",":
+        if end > 0 and doc[end - 1].text in (",", "|"):  # "Maisie FROST | 9 | Y | Y" in a table row
             end -= 1
         start = end
         while start > 0 and end - start < max_len:
