@@ -107,6 +107,7 @@ class NarrativeFindings:
         self.negative_phrases = list(sections["negative_phrases"])
         self.observation_headings = set(sections.get("observation_headings", ()))
         self.history_headings = set(sections["history_headings"])
+        self.voice_headings = set(sections["voice_headings"])
         boxes = sections["checkboxes"]
         self.ticked, self.unticked = tuple(boxes["ticked"]), tuple(boxes["unticked"])
         marks = "|".join(re.escape(b) for b in sorted(self.ticked, key=len, reverse=True))
@@ -618,7 +619,17 @@ class NarrativeFindings:
                        or (sent_of[r.start] == sent_of[span.start] and 0 <= r.start - span.end <= 8)
                        for r in reason_spans)
 
+        def heading_child(s: Span, who: Optional[Person]) -> Optional[Person]:
+            """Under "Voice of child:" with no one named before the cue in its sentence ("Voice of
+            child: said mummy and Steve were shouting"): the child last named before it."""
+            if ok_child(who) or (who is not None and who.sent == sent_of[s.start]) \
+                    or self._heading_over(doc, s.start) not in self.voice_headings \
+                    or s.text.lower() in self.question_verbs:  # "Wishes and feelings: not asked"
+                return who
+            return next((p for p in reversed(persons) if p.start < s.start and ok_child(p)), who)
+
         voice_children: Set[int] = set()
+        speech_by = [(s, heading_child(s, who)) for s, who in speech_by]
         for s, who in speech_by:
             if q(s).get("source") == "reported" or not ok_child(who) or in_reason(s) or told_someone_else(s):
                 continue
