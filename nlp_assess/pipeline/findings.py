@@ -790,7 +790,8 @@ class NarrativeFindings:
             if s.label_ != "REFERRAL":
                 continue
             qs = q(s)
-            if qs.get("presence") == "absent" or qs.get("temporality") in ("historical", "hypothetical"):
+            if qs.get("presence") == "absent" or qs.get("temporality") in ("historical", "hypothetical") \
+                    or qs.get("subject") == "adult":  # "DA PPN submitted for IP"
                 continue
             if any(a.start < s.end and s.start < a.end for a in adult_refs):
                 continue
@@ -806,7 +807,7 @@ class NarrativeFindings:
                     continue
             if sid == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
                 continue
-            if sid == "agency" and not self._near_verb(doc, s, sent, self.sharing_verbs, window=6):
+            if sid == "agency" and not self._near_verb(doc, s, sent, self.sharing_verbs, window=10):
                 continue  # "open to social work" is involvement, "social worker informed" is sharing
             referral_spans.append(s)
             evidence.append(("REFERRAL", s.start, s.end))
