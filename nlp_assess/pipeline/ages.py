@@ -119,7 +119,8 @@ class AgeAttacher:
                 target = next((p for p in people if before == p.end or p.start == a.end
                                or (before - p.end == 1 and doc[p.end].is_punct)
                                or (p.start - a.end == 1 and doc[a.end].is_punct)), None)
-                in_list = a.end + 1 < len(doc) and doc[a.end].text in (",", "and", "&") and doc[a.end + 1].is_digit
+                in_list = a.end + 1 < len(doc) and doc[a.end].text in (",", "and", "&") and doc[a.end + 1].is_digit \
+                    or sum(t.is_digit for t in a) > 1  # "aged 4 and 7"
                 if target is not None and in_list and not target.text.lower().endswith(("s", "ren", "chn")):
                     target = None  # "three children with S1, aged 9, 6 and 1": a list of ages is not S1's
                 if target is None and a.end + 2 < len(doc) and doc[a.end].text == "(" and doc[a.end + 2].text == ")" \
@@ -241,6 +242,14 @@ class AgeAttacher:
                     and doc[k + 2].lower_ not in self.not_names:
                 add_name(k + 2, k + 3, "CHILD", float(doc[k].text))
                 relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[k].text))
+        # a party's age said outright: "V1 is 17", "the IP, aged 16"
+        for s in people:
+            k = s.end + (1 if s.end < len(doc) and doc[s.end].text == "," else 0)
+            if s.label_ == "ADULT" and s.text.lower() in self.party_roles and k + 1 < len(doc) \
+                    and doc[k].lower_ in ("is", "was", "aged", "age") and doc[k + 1].is_digit \
+                    and len(doc[k + 1].text) <= 2 and int(doc[k + 1].text) < ADULT_AGE \
+                    and not (k + 3 < len(doc) and doc[k + 2].text in (",", "and", "&") and doc[k + 3].is_digit):
+                relabel[(s.start, s.end)] = ("CHILD", "party", float(doc[k + 1].text))  # (not "aged 4 and 7")
         # a party line with a bare age: "SUSP: Kyle BRENNAN 16 (son)", "IP Jasmine OKORO 17" at a line end
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
         for tok in doc:

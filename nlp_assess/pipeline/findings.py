@@ -195,7 +195,7 @@ class NarrativeFindings:
             k = p.start
             while k > 0 and doc[k - 1].text in (":", ",", "-"):
                 k -= 1
-            p.party = p.kind == "child" and k in role_ends
+            p.party = p.kind == "child" and (k in role_ends or p.text.lower() in self.party_roles)  # "V1 is 17"
         # per-child blocks ("CHILD 1: Matilda PARR / 9 / ... she told me ..."): each mention
         # knows the block's child, the fallback antecedent for the block's pronouns
         block = None
