@@ -826,6 +826,9 @@ class NarrativeFindings:
                     return True
                 if sent_of[r.start] == sent_of[s.start] + 1 and r.start - sents[sent_of[r.start]].start <= 6:
                     return True
+                if r.id_ == "rejected_strong" and 0 < sent_of[r.start] - sent_of[s.start] <= 2 \
+                        and doc[s.start:r.start].text.count("\n\n") == 0:
+                    return True  # "... 'she's used to us arguing'. ... I do not accept that Kayla is unaffected"
             return False
 
         minimising = False
