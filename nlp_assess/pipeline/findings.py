@@ -108,12 +108,14 @@ class NarrativeFindings:
         self.observation_headings = set(sections.get("observation_headings", ()))
         self.history_headings = set(sections["history_headings"])
         self.voice_headings = set(sections["voice_headings"])
+        self.reason_headings = set(sections["reason_headings"])
         boxes = sections["checkboxes"]
         self.ticked, self.unticked = tuple(boxes["ticked"]), tuple(boxes["unticked"])
         marks = "|".join(re.escape(b) for b in sorted(self.ticked, key=len, reverse=True))
         # the option after a ticked box, up to the next box or the end of the line
         self.ticked_option = re.compile(r"(?:%s)\s*([^\[\]\n☐☑☒()]+?)\s*(?=\[|☐|☑|☒|\(|$|\n)" % marks, re.M)
         unknown = sections["unknown_answers"]
+        self.unknown_values = set(sections["unknown_values"]) | set(unknown["answers"])
         answers = "|".join(re.escape(a) for a in sorted(unknown["answers"], key=len, reverse=True))
         # the child word, a short rest of the question, its mark, an optional "A:", then an
         # unknown or blank answer
@@ -725,6 +727,27 @@ class NarrativeFindings:
                     continue
             reasons.append((s, who))
             evidence.append(("VOICE_REASON", s.start, s.end))
+        # a form's "Reason not spoken to:" box filled in ("[x] Asleep - not woken", "2 yrs, only a few
+        # words"); left blank ("____", "[ ] Too young") it is no reason
+        for hs, he, value in doc._.headings or []:
+            label = re.sub(r"\([^)]*\)", "", doc.text[hs:he].lower()).strip(" :-–\t")
+            answer = self.ticked_value(value).strip(" _-.")
+            if label not in self.reason_headings or not answer or answer.lower() in self.unknown_values:
+                continue
+            start = doc.text.find(value, he)
+            span = doc.char_span(start, start + len(value), alignment_mode="expand") if start >= 0 else None
+            if span is None or not any(ok_child(p) for p in persons) or any(r.start >= span.start and r.end <= span.end
+                                                                            for r, _ in reasons):
+                continue
+            ticked = answer != value.strip(" _-.")
+            if not ticked and (not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in mentions)
+                               or any(span.start <= c.start < span.end for c, _ in speech_by)):
+                continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
+            named = re.search(r"\(([^)]*)\)", doc.text[hs:he])  # "Reason not spoken to (Jack):"
+            who = next((p for p in persons if named and ok_child(p) and p.text.split()[0].lower()
+                        == named.group(1).split()[0].lower()), None) if named else None
+            reasons.append((span, who or Person(span.start, span.end, "child", "children", sent_of[span.start], plural=True)))
+            evidence.append(("VOICE_REASON", span.start, span.end))
 
         # --- presence; a child named only inside an adult's account ("mum said the kids are
         # terrified of him") is placed at the scene only when the account says where they were
