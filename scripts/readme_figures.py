@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CLASSES = ("inadequate", "requires_improvement", "good")
 
 
+
+def _dash(value) -> str:
+    """A table cell: '-' for an empty bin (no records, so no mean or accuracy)."""
+    return "-" if value is None else str(value)
+
 def evaluate_table(split: str) -> str:
     out = subprocess.run([sys.executable, "-m", "nlp_assess", "evaluate", str(ROOT / "corpora" / f"{split}.jsonl")],
                          capture_output=True, text=True, check=True).stdout
@@ -52,7 +57,7 @@ def model_block() -> str:
         "",
         "| confidence | records | mean confidence | accuracy |",
         "|---|---|---|---|",
-    ] + [f"| {r['bin']} | {r['records']} | {r['mean_confidence']} | {r['accuracy']} |" for r in t["reliability"]]
+    ] + [f"| {r['bin']} | {r['records']} | {_dash(r['mean_confidence'])} | {_dash(r['accuracy'])} |" for r in t["reliability"]]
     return "\n".join(lines)
 
 
