@@ -70,6 +70,7 @@ class NarrativeFindings:
                  sections_file: str = "sections.json"):
         register_extensions()
         self.name = name
+        self._doc_text: Optional[Tuple[Doc, str]] = None
         self.words_file = words_file
         self.sections_file = sections_file
         words = load_json(words_file)
@@ -219,19 +220,18 @@ class NarrativeFindings:
                 return hs, he, value
         return None
 
-    @staticmethod
-    def _heading_over(doc: Doc, token_i: int) -> Optional[str]:
+    def _heading_over(self, doc: Doc, token_i: int) -> Optional[str]:
         """The label (lower case) of the form heading whose value line holds token `token_i`."""
         char = doc[token_i].idx
         for hs, he, value in doc._.headings or []:
-            if he <= char <= he + len(value) + 2 and "\n" not in doc.text[he:char]:
-                label = re.sub(r"\([^)]*\)", "", doc.text[hs:he].lower())  # "Demeanour (tick all)"
+            if he <= char <= he + len(value) + 2 and "\n" not in self._text(doc)[he:char]:
+                label = re.sub(r"\([^)]*\)", "", self._text(doc)[hs:he].lower())  # "Demeanour (tick all)"
                 return label.strip(" :-–\t")
         return None
 
     def box_before(self, doc: Doc, start_char: int) -> Optional[str]:
         """"ticked" or "unticked" when a tick box stands right before this character."""
-        before = doc.text[max(0, start_char - 6):start_char].rstrip()
+        before = self._text(doc)[max(0, start_char - 6):start_char].rstrip()
         if before.endswith(self.ticked):
             return "ticked"
         if before.endswith(self.unticked):
@@ -241,8 +241,9 @@ class NarrativeFindings:
     def box_after(self, doc: Doc, p: "Person") -> Optional[str]:
         """The tick box a form line puts after a child word ("Child seen [x]", "Children [ ]")."""
         end = doc[p.end - 1].idx + len(doc[p.end - 1])
-        m = FORM_LABEL_TAIL.match(doc.text, end)
-        rest = doc.text[m.end():m.end() + 6]
+        text = self._text(doc)
+        m = FORM_LABEL_TAIL.match(text, end)
+        rest = text[m.end():m.end() + 6]
         if rest.startswith(self.ticked):
             return "ticked"
         if rest.startswith(self.unticked):
@@ -270,7 +271,7 @@ class NarrativeFindings:
             return "absent"
         if first in self.affirmative:
             # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
-            label = doc.text[hs:he].lower()
+            label = self._text(doc)[hs:he].lower()
             return "present" if any(w in label for w in self.present_words) else "unplaced"
         return "heading"
 
@@ -283,7 +284,7 @@ class NarrativeFindings:
             heading = self._heading_presence(doc, p)
             if heading is not None:
                 p.status, p.heading = heading, True
-            elif not p.named and self.unknown_answer.match(doc.text, doc[p.end - 1].idx + len(doc[p.end - 1])):
+            elif not p.named and self.unknown_answer.match(self._text(doc), doc[p.end - 1].idx + len(doc[p.end - 1])):
                 p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
             elif not p.named and self.box_after(doc, p) is not None:
                 # a form's line: "Child seen [x]" - seen, so there; "Child seen [ ]" says nothing
@@ -435,7 +436,20 @@ class NarrativeFindings:
         return None
 
     # ------------------------------------------------------------------ main
+    def _text(self, doc: Doc) -> str:
+        """doc.text, built once per document (spaCy rebuilds it from the tokens on every access)."""
+        if self._doc_text is None or self._doc_text[0] is not doc:
+            self._doc_text = (doc, doc.text)
+        return self._doc_text[1]
+
     def __call__(self, doc: Doc) -> Doc:
+        try:
+            return self._annotate(doc)
+        finally:
+            self._doc_text = None  # hold no document between calls
+
+    def _annotate(self, doc: Doc) -> Doc:
+        text = self._text(doc)
         sents = list(doc.sents)
         sent_of = [0] * len(doc)
         for i, s in enumerate(sents):
@@ -516,8 +530,8 @@ class NarrativeFindings:
 
         def in_brackets(s: Span) -> bool:
             """Inside [square brackets]: a form's unfilled placeholder ("[enter child's words here]")."""
-            line_start = doc.text.rfind("\n", 0, s.start_char) + 1
-            before = doc.text[line_start:s.start_char]
+            line_start = text.rfind("\n", 0, s.start_char) + 1
+            before = text[line_start:s.start_char]
             return before.rfind("[") > before.rfind("]")
 
         def participle_subject(s: Span) -> Optional[Person]:
@@ -730,11 +744,11 @@ class NarrativeFindings:
         # a form's "Reason not spoken to:" box filled in ("[x] Asleep - not woken", "2 yrs, only a few
         # words"); left blank ("____", "[ ] Too young") it is no reason
         for hs, he, value in doc._.headings or []:
-            label = re.sub(r"\([^)]*\)", "", doc.text[hs:he].lower()).strip(" :-–\t")
+            label = re.sub(r"\([^)]*\)", "", text[hs:he].lower()).strip(" :-–\t")
             answer = self.ticked_value(value).strip(" _-.")
             if label not in self.reason_headings or not answer or answer.lower() in self.unknown_values:
                 continue
-            start = doc.text.find(value, he)
+            start = text.find(value, he)
             span = doc.char_span(start, start + len(value), alignment_mode="expand") if start >= 0 else None
             if span is None or not any(ok_child(p) for p in persons) or any(r.start >= span.start and r.end <= span.end
                                                                             for r, _ in reasons):
@@ -743,7 +757,7 @@ class NarrativeFindings:
             if not ticked and (not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in mentions)
                                or any(span.start <= c.start < span.end for c, _ in speech_by)):
                 continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
-            named = re.search(r"\(([^)]*)\)", doc.text[hs:he])  # "Reason not spoken to (Jack):"
+            named = re.search(r"\(([^)]*)\)", text[hs:he])  # "Reason not spoken to (Jack):"
             who = next((p for p in persons if named and ok_child(p) and p.text.split()[0].lower()
                         == named.group(1).split()[0].lower()), None) if named else None
             reasons.append((span, who or Person(span.start, span.end, "child", "children", sent_of[span.start], plural=True)))
