@@ -184,3 +184,26 @@ def test_quote_mask_skips_possessive_apostrophes(nlp):
     mask = NarrativeFindings.quote_mask(doc)
     quoted = {t.text for t in doc if mask[t.i]}
     assert quoted == {"go", "away"}
+
+
+def test_spelled_out_patterns_match_what_the_matcher_matches(nlp):
+    """Context rules spelled out as phrases for speed must match exactly the Matcher's spans."""
+    import json
+    from importlib import resources
+
+    from spacy.matcher import Matcher, PhraseMatcher
+    from spacy.tokens import Doc
+
+    from nlp_assess.pipeline.context import spelled_out
+
+    rules = json.loads(resources.files("nlp_assess.resources").joinpath("context_rules.json").read_text("utf-8"))
+    patterns = [r["pattern"] for r in rules["rules"] if r.get("pattern") and spelled_out(r["pattern"])]
+    assert len(patterns) >= 10
+    text = ("The kids were in the back bedroom with nan, in lounge, on the call the CT heard a baby. "
+            "She was sure they slept. A PPN for the IP. They are used to it. Kids at their nan's.")
+    doc = nlp.make_doc(text)
+    for pattern in patterns:
+        matcher, phrases = Matcher(nlp.vocab), PhraseMatcher(nlp.vocab, attr="LOWER")
+        matcher.add("p", [pattern])
+        phrases.add("p", [Doc(nlp.vocab, words=w) for w in spelled_out(pattern)])
+        assert sorted((s, e) for _, s, e in matcher(doc)) == sorted((s, e) for _, s, e in phrases(doc)), pattern

@@ -18,6 +18,7 @@ Rules and their effects are data in `resources/context_rules.json`.
 from __future__ import annotations
 
 from bisect import bisect_right
+from itertools import product
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -73,6 +74,31 @@ class _Modifier:
     sent_end: int
 
 
+def spelled_out(pattern: list, limit: int = 2000) -> Optional[List[List[str]]]:
+    """A token pattern made only of lower-case words and word lists (optionally "?") as the
+    list of word sequences it matches, for a PhraseMatcher: spaCy's Matcher tries every
+    pattern at every token, a PhraseMatcher looks each token up once, so spelling out
+    small patterns keeps the context step fast as rules grow. None where that is not
+    possible (other attributes, wildcards, repeats) or would give more than `limit` phrases."""
+    options: List[List[Optional[str]]] = []
+    for token in pattern:
+        if not isinstance(token, dict) or set(token) - {"LOWER", "OP"} or "LOWER" not in token \
+                or token.get("OP", "?") != "?":
+            return None
+        value = token["LOWER"]
+        words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else None
+        if not words:
+            return None
+        options.append(list(words) + ([None] if "OP" in token else []))
+    total = 1
+    for o in options:
+        total *= len(o)
+    if total > limit:
+        return None
+    out = [[w for w in combo if w is not None] for combo in product(*options)]
+    return [words for words in out if words]
+
+
 def sentence_bounds(doc: Doc) -> Tuple[List[int], List[int]]:
     """Token offsets where each sentence starts and ends (one pass, no Span.sent lookups)."""
     starts, ends = [], []
@@ -97,6 +123,7 @@ class ContextQualifier:
         self.rules: List[ContextRule] = []
         self.matcher = Matcher(nlp.vocab)
         self.phrase_matcher = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.lower_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")  # token patterns spelled out
         self.add_rules([ContextRule.from_dict(r) for r in data["rules"]])
 
     def add_rules(self, rules: Sequence[ContextRule]) -> None:
@@ -105,7 +132,10 @@ class ContextQualifier:
                 raise ValueError(f"context rule {rule.literal!r}: category {rule.category!r} has no effect defined")
             key = f"rule_{len(self.rules)}"
             self.rules.append(rule)
-            if rule.pattern:
+            phrases = spelled_out(rule.pattern) if rule.pattern else None
+            if phrases is not None:
+                self.lower_matcher.add(key, [Doc(self.nlp.vocab, words=words) for words in phrases])
+            elif rule.pattern:
                 self.matcher.add(key, [rule.pattern])
             else:
                 self.phrase_matcher.add(key, [self.nlp.make_doc(rule.literal)])
@@ -116,7 +146,7 @@ class ContextQualifier:
 
     def match(self, doc: Doc) -> List[_Modifier]:
         raw = []
-        matches = list(self.phrase_matcher(doc))
+        matches = list(self.phrase_matcher(doc)) + list(self.lower_matcher(doc))
         if len(self.matcher):
             matches += list(self.matcher(doc))
         for match_id, start, end in matches:
