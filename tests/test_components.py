@@ -194,7 +194,7 @@ def test_spelled_out_patterns_match_what_the_matcher_matches(nlp):
     from spacy.matcher import Matcher, PhraseMatcher
     from spacy.tokens import Doc
 
-    from nlp_assess.pipeline.context import spelled_out
+    from nlp_assess.pipeline.patterns import spelled_out
 
     rules = json.loads(resources.files("nlp_assess.resources").joinpath("context_rules.json").read_text("utf-8"))
     patterns = [r["pattern"] for r in rules["rules"] if r.get("pattern") and spelled_out(r["pattern"])]

@@ -18,7 +18,6 @@ Rules and their effects are data in `resources/context_rules.json`.
 from __future__ import annotations
 
 from bisect import bisect_right
-from itertools import product
 from dataclasses import asdict, dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -29,6 +28,7 @@ from spacy.tokens import Doc, Span
 from ..resources import load_json
 from .extensions import register_extensions
 from .mentions import MENTIONS_KEY
+from .patterns import spelled_out
 
 MODIFIERS_KEY = "nla_modifiers"
 DIRECTIONS = ("FORWARD", "BACKWARD", "BIDIRECTIONAL", "PSEUDO", "TERMINATE")
@@ -72,31 +72,6 @@ class _Modifier:
     end: int
     sent_start: int
     sent_end: int
-
-
-def spelled_out(pattern: list, limit: int = 2000) -> Optional[List[List[str]]]:
-    """A token pattern made only of lower-case words and word lists (optionally "?") as the
-    list of word sequences it matches, for a PhraseMatcher: spaCy's Matcher tries every
-    pattern at every token, a PhraseMatcher looks each token up once, so spelling out
-    small patterns keeps the context step fast as rules grow. None where that is not
-    possible (other attributes, wildcards, repeats) or would give more than `limit` phrases."""
-    options: List[List[Optional[str]]] = []
-    for token in pattern:
-        if not isinstance(token, dict) or set(token) - {"LOWER", "OP"} or "LOWER" not in token \
-                or token.get("OP", "?") != "?":
-            return None
-        value = token["LOWER"]
-        words = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) and set(value) == {"IN"} else None
-        if not words:
-            return None
-        options.append(list(words) + ([None] if "OP" in token else []))
-    total = 1
-    for o in options:
-        total *= len(o)
-    if total > limit:
-        return None
-    out = [[w for w in combo if w is not None] for combo in product(*options)]
-    return [words for words in out if words]
 
 
 def sentence_bounds(doc: Doc) -> Tuple[List[int], List[int]]:

@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 
 from ..resources import load_jsonl
+from .patterns import spelled_out
 from .extensions import register_extensions
 
 MENTIONS_KEY = "nla_mentions"
@@ -64,8 +65,20 @@ def as_phrases(nlp: Language, patterns: List[dict]) -> List[dict]:
                 if keep:
                     out.append({**p, "pattern": [{"LOWER": {"IN": keep}}]})
                 continue
+        phrases = spelled_out(pat) if isinstance(pat, list) and len(pat) > 1 else None
+        if phrases is not None and all(_one_token_each(nlp, words) for words in phrases):
+            # "hood up", "arms folded", "kept looking": a short multi-word pattern as its phrases
+            out.extend({**p, "pattern": " ".join(words)} for words in phrases)
+            continue
         out.append(p)
     return out
+
+
+def _one_token_each(nlp: Language, words: List[str]) -> bool:
+    """The phrase tokenizes back into exactly these words, each its own NORM (so matching the
+    phrase on NORM is matching the pattern on LOWER)."""
+    doc = nlp.make_doc(" ".join(words))
+    return len(doc) == len(words) and all(t.norm_ == w == t.lower_ for t, w in zip(doc, words))
 
 
 def _factory(name: str, patterns_file: str):
