@@ -40,6 +40,14 @@ def age_in_years(text: str) -> Optional[float]:
     return n
 
 
+
+def role_gap_start(doc: Doc, i: int) -> int:
+    """Where a role word before token `i` would end, past the punctuation between them
+    ("SUSP: Kyle", "the complainer, Child X")."""
+    while i > 0 and doc[i - 1].text in (":", ",", "-"):
+        i -= 1
+    return i
+
 class AgeAttacher:
     def __init__(self, nlp: Language, name: str = "nla_ages", *, spans_key: str = MENTIONS_KEY,
                  words_file: str = "person_words.json"):
@@ -217,6 +225,8 @@ class AgeAttacher:
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
                 add_name(tok.i, tok.i + 1, "CHILD")
+        # names right after a party role ("SUSP: Kyle ...") are the party line's, handled further down
+        role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
         # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Ellie 15 (V's daughter)"
         for tok in doc[1:-1]:
             if not (tok.is_digit and len(tok.text) <= 2 and int(tok.text) < ADULT_AGE) or tok.i in taken:
@@ -228,11 +238,8 @@ class AgeAttacher:
             run = self._name_run(doc, tok.i, taken)
             if run is not None and not any(doc[k].lower_ in self.party_roles for k in range(*run)) \
                     and not (run[0] > 0 and doc[run[0] - 1].is_digit):
-                k = run[0]
-                while k > 0 and doc[k - 1].text in (":", ",", "-"):
-                    k -= 1
-                if not any(p.end == k and p.label_ == "ADULT" and p.text.lower() in self.party_roles for p in people):
-                    add_name(run[0], run[1], "CHILD", float(tok.text))  # (a party line is handled below)
+                if role_gap_start(doc, run[0]) not in role_ends:
+                    add_name(run[0], run[1], "CHILD", float(tok.text))
         # a child noun, a bare age and a name in brackets: "girl 13 (Zofia)", "boy 12 (Sam)"
         for s in people:
             k = s.end
@@ -251,7 +258,6 @@ class AgeAttacher:
                     and not (k + 3 < len(doc) and doc[k + 2].text in (",", "and", "&") and doc[k + 3].is_digit):
                 relabel[(s.start, s.end)] = ("CHILD", "party", float(doc[k + 1].text))  # (not "aged 4 and 7")
         # a party line with a bare age: "SUSP: Kyle BRENNAN 16 (son)", "IP Jasmine OKORO 17" at a line end
-        role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
         for tok in doc:
             if not (tok.is_digit and len(tok.text) <= 2) or tok.i in taken:
                 continue
@@ -261,10 +267,7 @@ class AgeAttacher:
             run = self._name_run(doc, tok.i, taken)
             if run is None:
                 continue
-            k = run[0]
-            while k > 0 and doc[k - 1].text in (":", ",", "-"):
-                k -= 1
-            if k in role_ends:
+            if role_gap_start(doc, run[0]) in role_ends:
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)

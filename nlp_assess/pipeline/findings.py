@@ -28,6 +28,7 @@ from spacy.tokens import Doc, Span
 from ..resources import load_json
 from .context import MODIFIERS_KEY
 from .extensions import register_extensions
+from .ages import role_gap_start
 from .mentions import MENTIONS_KEY
 
 EVIDENCE_KEY = "evidence"
@@ -35,8 +36,15 @@ QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
 FORM_LABEL_TAIL = re.compile(r"[ \t]*(?:seen|spoken to|spoken with|present|at (?:the )?address|in (?:the )?house)?[ \t:]*", re.I)
 BOXED_LABELS = {"DEMEANOUR", "REFERRAL", "VIEWS", "SPEECH", "NO_VOICE_REASON", "MINIMISING"}
+OBJECT_PRONOUNS = {"her": "she", "him": "he", "them": "they"}  # "spoke to her", "not to wake them"
 BLOCK_HEADING = re.compile(r"^(?:child|ch|c|cyp|yp)\s*\d+$", re.I)  # "CHILD 1", "C2"
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
+
+
+def heading_label(label: str) -> str:
+    """A form heading's label, lower case, without brackets or its colon: "Demeanour (tick all):"
+    -> "demeanour"."""
+    return re.sub(r"\([^)]*\)", "", label.lower()).strip(" :-–\t")
 
 
 def _possessive_before(persons, start: int) -> bool:
@@ -184,7 +192,7 @@ class NarrativeFindings:
             obj = doc[t.i + 2]
             if t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") \
                     and obj.lower_ in ("her", "him", "them") and obj.i not in taken:
-                pron = {"her": "she", "him": "he", "them": "they"}[obj.lower_]
+                pron = OBJECT_PRONOUNS[obj.lower_]
                 persons.append(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i], self._gender(pron),
                                       plural=pron == "they", addressee=True))
         persons.sort(key=lambda p: p.start)
@@ -195,10 +203,8 @@ class NarrativeFindings:
         # a child named right after a party role ("IP: Jasmine OKORO 17", "the complainer, Child X (14)")
         role_ends = {p.end for p in persons if p.kind == "adult" and p.text.lower() in self.party_roles}
         for p in persons:
-            k = p.start
-            while k > 0 and doc[k - 1].text in (":", ",", "-"):
-                k -= 1
-            p.party = p.kind == "child" and (k in role_ends or p.text.lower() in self.party_roles)  # "V1 is 17"
+            p.party = p.kind == "child" and (role_gap_start(doc, p.start) in role_ends
+                                             or p.text.lower() in self.party_roles)  # "V1 is 17"
         # per-child blocks ("CHILD 1: Matilda PARR / 9 / ... she told me ..."): each mention
         # knows the block's child, the fallback antecedent for the block's pronouns
         block = None
@@ -225,30 +231,24 @@ class NarrativeFindings:
         char = doc[token_i].idx
         for hs, he, value in doc._.headings or []:
             if he <= char <= he + len(value) + 2 and "\n" not in self._text(doc)[he:char]:
-                label = re.sub(r"\([^)]*\)", "", self._text(doc)[hs:he].lower())  # "Demeanour (tick all)"
-                return label.strip(" :-–\t")
+                return heading_label(self._text(doc)[hs:he])
         return None
+
+    def _box(self, fragment: str, at_end: bool) -> Optional[str]:
+        """"ticked" or "unticked" when `fragment` ends (or starts) with a tick box."""
+        test = fragment.endswith if at_end else fragment.startswith
+        return "ticked" if test(self.ticked) else "unticked" if test(self.unticked) else None
 
     def box_before(self, doc: Doc, start_char: int) -> Optional[str]:
         """"ticked" or "unticked" when a tick box stands right before this character."""
-        before = self._text(doc)[max(0, start_char - 6):start_char].rstrip()
-        if before.endswith(self.ticked):
-            return "ticked"
-        if before.endswith(self.unticked):
-            return "unticked"
-        return None
+        return self._box(self._text(doc)[max(0, start_char - 6):start_char].rstrip(), at_end=True)
 
     def box_after(self, doc: Doc, p: "Person") -> Optional[str]:
         """The tick box a form line puts after a child word ("Child seen [x]", "Children [ ]")."""
         end = doc[p.end - 1].idx + len(doc[p.end - 1])
         text = self._text(doc)
         m = FORM_LABEL_TAIL.match(text, end)
-        rest = text[m.end():m.end() + 6]
-        if rest.startswith(self.ticked):
-            return "ticked"
-        if rest.startswith(self.unticked):
-            return "unticked"
-        return None
+        return self._box(text[m.end():m.end() + 6], at_end=False)
 
     def ticked_value(self, value: str) -> str:
         """A heading value made of tick boxes reads as its ticked options ("[ ] Yes [x] No" -> "No";
@@ -286,9 +286,9 @@ class NarrativeFindings:
                 p.status, p.heading = heading, True
             elif not p.named and self.unknown_answer.match(self._text(doc), doc[p.end - 1].idx + len(doc[p.end - 1])):
                 p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
-            elif not p.named and self.box_after(doc, p) is not None:
+            elif not p.named and (box := self.box_after(doc, p)) is not None:
                 # a form's line: "Child seen [x]" - seen, so there; "Child seen [ ]" says nothing
-                p.status = "present" if self.box_after(doc, p) == "ticked" else "unknown"
+                p.status = "present" if box == "ticked" else "unknown"
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
                 p.status = q["presence"]
             elif q.get("temporality") in ("historical", "hypothetical") \
@@ -522,7 +522,7 @@ class NarrativeFindings:
                 named = next((p for p in persons if p.start == j + 1 and p.kind != "pronoun"), None)
                 if named is not None:
                     return named
-                pron = {"him": "he", "her": "she", "them": "they"}.get(doc[j + 1].lower_)
+                pron = OBJECT_PRONOUNS.get(doc[j + 1].lower_)
                 if pron is None:
                     return None
                 return self.resolve(Person(j + 1, j + 2, "pronoun", pron, sent_of[j + 1]), persons)
@@ -691,6 +691,10 @@ class NarrativeFindings:
                 return before in self.observation_aux
             return False
 
+        def children_at(span: Span) -> Person:
+            """"the children" as one plural person, for a reason about them all written at `span`."""
+            return Person(span.start, span.end, "child", "children", sent_of[span.start], plural=True)
+
         reasons: List[Tuple[Span, Person]] = []
         for s in mentions:
             if s.label_ != "NO_VOICE_REASON" or not_a_reason(s):
@@ -712,13 +716,13 @@ class NarrativeFindings:
                         and close is not None and all(p.end <= close for p in group):
                     who = group[0]
             if s.text.lower().split()[0] in ("neither", "none", "nor") and any(ok_child(p) for p in persons):
-                who = Person(s.start, s.end, "child", "children", sent_of[s.start], plural=True)  # "Neither child was woken"
+                who = children_at(s)  # "Neither child was woken"
             if not ok_child(who):
                 # "decided not to wake them": the child is the object, not the subject
                 obj = next((t for t in (doc[s.end - 1], doc[s.end] if s.end < len(doc) else None)
-                            if t is not None and t.lower_ in ("them", "him", "her")), None)
+                            if t is not None and t.lower_ in OBJECT_PRONOUNS), None)
                 if obj is not None:
-                    pron = {"them": "they", "him": "he", "her": "she"}[obj.lower_]
+                    pron = OBJECT_PRONOUNS[obj.lower_]
                     found = self.resolve(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i],
                                                 gender={"he": "male", "she": "female"}.get(pron),
                                                 plural=pron == "they", block_child=who.block_child if who else None),
@@ -736,7 +740,7 @@ class NarrativeFindings:
                         and not doc[s.start - 1].is_stop and not any(p.start == s.start - 1 for p in persons)):
                     # (not "HOLT to be interviewed": a name the reason is about)
                     # "VOICE OF THE CHILD: Not spoken to - both aged 2": a reason with no one named
-                    who = Person(s.start, s.end, "child", "children", sent_of[s.start], plural=True)
+                    who = children_at(s)
                 else:
                     continue
             reasons.append((s, who))
@@ -744,7 +748,7 @@ class NarrativeFindings:
         # a form's "Reason not spoken to:" box filled in ("[x] Asleep - not woken", "2 yrs, only a few
         # words"); left blank ("____", "[ ] Too young") it is no reason
         for hs, he, value in doc._.headings or []:
-            label = re.sub(r"\([^)]*\)", "", text[hs:he].lower()).strip(" :-–\t")
+            label = heading_label(text[hs:he])
             answer = self.ticked_value(value).strip(" _-.")
             if label not in self.reason_headings or not answer or answer.lower() in self.unknown_values:
                 continue
@@ -760,7 +764,7 @@ class NarrativeFindings:
             named = re.search(r"\(([^)]*)\)", text[hs:he])  # "Reason not spoken to (Jack):"
             who = next((p for p in persons if named and ok_child(p) and p.text.split()[0].lower()
                         == named.group(1).split()[0].lower()), None) if named else None
-            reasons.append((span, who or Person(span.start, span.end, "child", "children", sent_of[span.start], plural=True)))
+            reasons.append((span, who or children_at(span)))
             evidence.append(("VOICE_REASON", span.start, span.end))
 
         # --- presence; a child named only inside an adult's account ("mum said the kids are
