@@ -3,7 +3,9 @@
 
 Runs the installed console script as a subprocess: once to warm up (file caches), then
 `--runs` times, and prints one line with the median wall time against the 1.5 s target
-and the machine's load average (this machine's cores are shared, so load slows every run).
+and the machine's load average (this machine's cores are shared, so load slows every run),
+and which executable was timed (the `nlp-assess` first on PATH: activate the environment to
+measure, and reinstall after changing code unless it is an editable install).
 Exit code 0 when the median is within the target, 1 otherwise.
 
 Usage: python scripts/bench_check.py [--runs 5] [--target 1.5] [--narrative TEXT]
@@ -62,7 +64,7 @@ def main() -> int:
     verdict = "OK" if median <= args.target else "SLOW"
     print(f"nlp-assess check: median {median:.2f}s over {len(times)} runs (min {min(times):.2f}, "
           f"max {max(times):.2f}; cpu {cpu:.2f}s; warm-up {first:.2f}s); target {args.target:.1f}s: {verdict} "
-          f"(load average {load:.2f})")
+          f"(load average {load:.2f}; {cmd[0]})")
     return 0 if verdict == "OK" else 1
 
 
