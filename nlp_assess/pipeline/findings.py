@@ -92,6 +92,7 @@ class NarrativeFindings:
         self.unborn_words = set(words["unborn_words"])
         self.prepositions = set(words["prepositions"])
         self.passive_aux = set(words["passive_aux"])
+        self.passive_adverbs = set(words["passive_adverbs"])  # "was likewise not asked"
         self.elisions = frozenset(words["elisions"])
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
@@ -494,7 +495,10 @@ class NarrativeFindings:
             before = doc[s.start - 1].lower_ if s.start > 0 else ""
             after = doc[s.end].lower_ if s.end < len(doc) else ""
             cue = s.text.lower()
-            return (before in self.passive_aux or (after == "to" and cue in ("asked", "told", "tells", "asks"))
+            j = s.start - 1  # the auxiliary, over "not", "likewise", "never" ...: "was likewise not asked"
+            while j > 0 and s.start - j <= 3 and doc[j].lower_ in self.passive_adverbs:
+                j -= 1
+            return (before in self.passive_aux or (j < s.start - 1 and doc[j].lower_ in self.passive_aux) or (after == "to" and cue in ("asked", "told", "tells", "asks"))
                     or (cue in self.participles and before in self.participle_openers)
                     or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
                                                         or s.end == len(doc)))
