@@ -830,6 +830,7 @@ class NarrativeFindings:
 
         # --- referral
         adult_refs = [s for s in mentions if s.label_ == "ADULT_REFERRAL"]
+        not_refs = adult_refs + [s for s in mentions if s.label_ == "NOT_REFERRAL"]  # "referred to as Child A"
         referral_spans = []
         for s in mentions:
             if s.label_ != "REFERRAL":
@@ -838,7 +839,7 @@ class NarrativeFindings:
             if qs.get("presence") == "absent" or qs.get("temporality") in ("historical", "hypothetical") \
                     or qs.get("subject") == "adult":  # "DA PPN submitted for IP"
                 continue
-            if any(a.start < s.end and s.start < a.end for a in adult_refs):
+            if any(a.start < s.end and s.start < a.end for a in not_refs):
                 continue
             sid = s.id_
             sent = sents[sent_of[s.start]]

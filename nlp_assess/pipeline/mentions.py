@@ -9,7 +9,7 @@ JSONL `to_disk`/`from_disk` round trip. A custom pattern file can be passed in t
 | nla_persons      | CHILD, ADULT, PRONOUN, AGE, NOT_CHILD               | persons.jsonl      |
 | nla_demeanour    | DEMEANOUR                                           | demeanour.jsonl    |
 | nla_voice        | SPEECH, VIEWS, QUOTE, NO_VOICE_REASON               | voice.jsonl        |
-| nla_referral     | REFERRAL, ADULT_REFERRAL                            | referral.jsonl     |
+| nla_referral     | REFERRAL, ADULT_REFERRAL, NOT_REFERRAL              | referral.jsonl     |
 | nla_minimising   | MINIMISING, MIN_REJECT                              | minimising.jsonl   |
 """
 from __future__ import annotations
