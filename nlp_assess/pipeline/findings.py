@@ -734,6 +734,9 @@ class NarrativeFindings:
                     if ok_child(found):
                         who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
                                      status=found.status, named=found.named, age=found.age) if pron == "they" else found
+            inside = next((p for p in persons if s.start <= p.start < s.end and p.kind == "child"), None)
+            if not ok_child(who) and inside is not None and inside.plural and any(ok_child(p) for p in persons):
+                who = children_at(s)  # "asked that officers did not speak to the children as ...": about them all
             if not ok_child(who):
                 kids = [p for p in persons if p.sent == sent_of[s.start] and ok_child(p)]
                 in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
