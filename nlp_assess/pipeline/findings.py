@@ -317,8 +317,7 @@ class NarrativeFindings:
         elsewhere takes with it the children named just before, unless they were placed there."""
         for pron in pronouns:
             q = pron._.qualifiers or {}
-            if pron.label_ != "PRONOUN" or pron.id_ != "pron_plural" or q.get("placement") == "scene" \
-                    or q.get("presence") not in ("absent", "elsewhere"):
+            if pron.label_ != "PRONOUN" or pron.id_ != "pron_plural" or q.get("presence") not in ("absent", "elsewhere"):
                 continue
             sent = next((p.sent for p in persons if p.start == pron.start), None)
             if sent is None:
@@ -329,6 +328,22 @@ class NarrativeFindings:
                 if p.kind == "child" and p.status in ("present", "unplaced") and not placed \
                         and sent - 2 <= p.sent <= sent and p.end <= pron.start:
                     p.status = q["presence"]
+
+    def pronoun_placement(self, persons: List[Person], pronouns: List[Span]) -> None:
+        """"Brian has his grandkids living with him. They were in the house.": a pronoun placed at
+        the scene now places the child it refers to, when nothing else had placed or removed them."""
+        at = {p.start: p for p in persons}
+        for pron in pronouns:
+            q = pron._.qualifiers or {}
+            if pron.label_ != "PRONOUN" or q.get("placement") != "scene" \
+                    or q.get("presence", "present") != "present" or q.get("temporality", "current") != "current":
+                continue
+            p = at.get(pron.start)
+            if p is None or p.kind != "pronoun":
+                continue
+            child = self.resolve(p, persons)
+            if child is not None and child.kind == "child" and child.status == "unplaced":
+                child.status = "present"
 
     # ------------------------------------------------------------------ attribution
     @staticmethod
@@ -464,6 +479,7 @@ class NarrativeFindings:
         persons = self.persons(doc, mentions, sent_of)
         self.presence(doc, persons, by_pos)
         self.pronoun_absence(persons, by_pos, [s for s in mentions if s.label_ == "PRONOUN"])
+        self.pronoun_placement(persons, [s for s in mentions if s.label_ == "PRONOUN"])
         quoted = self.quote_mask(doc, self.elisions)
         observed_at = [m.start for m in modifiers if m.label_ == "OBSERVED"]
         evidence: List[Tuple[str, int, int]] = []
