@@ -913,9 +913,11 @@ class NarrativeFindings:
                 child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
                 if who is not None and who.kind == "adult" and not child_word:
                     continue
-                if s.id_ == "about_children" and not any(
+                if s.id_ in ("about_children", "dismissing_presence") and not any(
                         p.kind == "child" and p.sent == sent_of[s.start] for p in persons):
                     continue  # "just words", "no harm done": minimising only when said of the children
+                if s.id_ == "dismissing_presence" and child_present != "yes":
+                    continue  # "the children were not involved" (decision 38): only of children who were there
             minimising = True
             evidence.append(("MINIMISING", s.start, s.end))
 
