@@ -911,7 +911,7 @@ class NarrativeFindings:
                     continue
             else:
                 child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
-                if who is not None and who.kind == "adult" and not child_word:
+                if who is not None and who.kind == "adult" and not child_word and s.id_ == "victim_blaming":
                     continue
                 if s.id_ in ("about_children", "dismissing_presence") and not any(
                         p.kind == "child" and p.sent == sent_of[s.start] for p in persons):
