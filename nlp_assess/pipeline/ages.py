@@ -60,6 +60,9 @@ class AgeAttacher:
         self.place_surnames = set(words["surnames_that_are_place_words"])
         self.age_followers = set(words["bare_age_followers"])
         self.party_roles = set(words["party_roles"])
+        self.age_noun_determiners = set(words["age_noun_determiners"])
+        self.bracket_roles = self.party_roles | set(words["bracket_adult_roles"])
+        self.age_noun_endings = tuple(words["age_noun_endings"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
         self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
@@ -271,6 +274,24 @@ class AgeAttacher:
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)
+        # a name with its role in brackets: "Stacey (IP) and Ryan (SP)", "Dean (dad)": an adult
+        for tok in doc[1:-2]:
+            if tok.text == "(" and doc[tok.i + 2].text == ")" and doc[tok.i + 1].lower_ in self.bracket_roles:
+                run = self._name_run(doc, tok.i, taken)
+                if run is not None:
+                    add_name(run[0], run[1], "ADULT")
+        # an age used as a noun after a determiner: "their 18-month-old", "the 3yo", "an 8-year-old"
+        for a in sorted(ages, key=lambda a: -(a.end - a.start)):
+            if a.id_ != "age" or not a.text.lower().endswith(self.age_noun_endings) or a.start == 0 \
+                    or doc[a.start - 1].lower_ not in self.age_noun_determiners \
+                    or any(i in taken for i in range(a.start, a.end)) or any(p.start == a.end for p in people):
+                continue
+            age = age_in_years(a.text)
+            if age is not None:
+                noun = Span(doc, a.start, a.end, label="CHILD" if age < ADULT_AGE else "ADULT", span_id="age_noun")
+                noun._.age = age
+                new.append(noun)
+                taken.update(range(a.start, a.end))
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:
