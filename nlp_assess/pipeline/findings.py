@@ -92,7 +92,8 @@ class NarrativeFindings:
         self.unborn_words = set(words["unborn_words"])
         self.prepositions = set(words["prepositions"])
         self.passive_aux = set(words["passive_aux"])
-        self.passive_adverbs = set(words["passive_adverbs"])  # "was likewise not asked"
+        self.passive_adverbs = set(words["passive_adverbs"])
+        self.contraction_followers = set(words["contraction_followers"])  # "Kev's gone"  # "was likewise not asked"
         self.elisions = frozenset(words["elisions"])
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
@@ -168,7 +169,9 @@ class NarrativeFindings:
                                   s.text.lower().split()[-1] in self.plural, named=s.id_ == "named", age=s._.age))
         for p in persons:
             nxt = doc[p.end] if p.end < len(doc) else None
-            p.possessor = nxt is not None and nxt.lower_ in ("'s", "’s", "'")
+            after = doc[p.end + 1].lower_ if p.end + 1 < len(doc) else ""
+            # "Kev's gone out", "she's been crying": 's for has/is, not a possessive
+            p.possessor = nxt is not None and nxt.lower_ in ("'s", "’s", "'") and after not in self.contraction_followers
             j = p.start - 1
             while j >= 0 and doc[j].lower_ in ("the", "her", "his", "their", "my", "a", "an", "both", "its"):
                 j -= 1
