@@ -178,8 +178,9 @@ class NarrativeFindings:
             p.prep_object = j >= 0 and doc[j].lower_ in self.prepositions
         # a name takes the gender of the noun right before it: "her son Riley (4)"
         for a, b in zip(persons, persons[1:]):
-            if b.named and b.gender is None and a.gender is not None and 0 <= b.start - a.end <= 1 and not a.plural:
-                b.gender = a.gender
+            if b.named and b.gender is None and a.gender is not None and 0 <= b.start - a.end <= 1 and not a.plural \
+                    and not a.named and a.sent == b.sent:
+                b.gender = a.gender  # (not "I went up with Chloe. Riley was awake")
         # and keeps it wherever the name comes again ("her daughter Amara ... Amara said")
         genders: Dict[str, Set[str]] = {}
         for p in persons:
