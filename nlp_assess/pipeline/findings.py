@@ -723,9 +723,11 @@ class NarrativeFindings:
         for s in mentions:
             if s.label_ != "NO_VOICE_REASON" or not_a_reason(s):
                 continue
-            if q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken":
-                continue  # "not spoken to due to time": not a reason the rubric accepts (decision 8);
-                # but asleep and deliberately not woken is one, whatever the hour
+            if q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
+                    s.id_ == "refused" and "NEGATED" not in q(s).get("modifiers", [])):
+                continue  # "not spoken to due to time": not a reason the rubric accepts (decisions 8, 39);
+                # but asleep and deliberately not woken is one whatever the hour, and so is a recorded
+                # refusal whatever its grounds ("the IP refused saying they had school in the morning")
             carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later", "too_distressed")
             who = self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=carry)
             nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
