@@ -142,6 +142,16 @@ class AgeAttacher:
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
                 noun_labels.setdefault(target.text.lower(), set()).add(label)
+            if run is not None and a.end + 1 < len(doc) and doc[a.end].text == ",":
+                # and a kin noun in apposition after the age: "Shannon (22), Dawn's stepdaughter, ..."
+                k = a.end + 1
+                if doc[k].lower_ in ("her", "his", "their", "the"):
+                    k += 1
+                elif k + 1 < len(doc) and doc[k + 1].lower_ in ("'s", "’s") and doc[k].is_alpha and doc[k].is_title:
+                    k += 2
+                noun = next((p for p in people if p.start == k), None)
+                if noun is not None and (noun.start, noun.end) not in relabel:
+                    relabel[(noun.start, noun.end)] = (label, self._relabel_id(noun, label), age)
         # a name in brackets after a person: "16YO FEMALE (MEGAN)", "her son (Alfie)"
         # and a bare age after a child noun and name: "SON ALFIE 11"
         current = {(s.start, s.end): relabel.get((s.start, s.end), (s.label_,))[0] for s in people}
