@@ -41,6 +41,14 @@ def age_in_years(text: str) -> Optional[float]:
 
 
 
+NAME_SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+def name_shaped(tok) -> bool:
+    """Capitalised letters, with an apostrophe or hyphen inside allowed ("O'HARE", "Smith-Jones")."""
+    return (tok.is_title or tok.is_upper) and NAME_SHAPE.fullmatch(tok.text) is not None
+
+
 def role_gap_start(doc: Doc, i: int) -> int:
     """Where a role word before token `i` would end, past the punctuation between them
     ("SUSP: Kyle", "the complainer, Child X")."""
@@ -62,6 +70,7 @@ class AgeAttacher:
         self.party_roles = set(words["party_roles"])
         self.age_noun_determiners = set(words["age_noun_determiners"])
         self.bracket_roles = self.party_roles | set(words["bracket_adult_roles"])
+        self.titles = set(words["male_titles"]) | set(words["female_titles"])
         self.age_noun_endings = tuple(words["age_noun_endings"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
@@ -270,6 +279,7 @@ class AgeAttacher:
                     and len(doc[k + 1].text) <= 2 and int(doc[k + 1].text) < ADULT_AGE \
                     and not (k + 3 < len(doc) and doc[k + 2].text in (",", "and", "&") and doc[k + 3].is_digit):
                 relabel[(s.start, s.end)] = ("CHILD", "party", float(doc[k + 1].text))  # (not "aged 4 and 7")
+                noun_labels.setdefault(s.text.lower(), set()).add("CHILD")  # "CLR is 14 ... CLR says": the same child
         # a party line with a bare age: "SUSP: Kyle BRENNAN 16 (son)", "IP Jasmine OKORO 17" at a line end
         for tok in doc:
             if not (tok.is_digit and len(tok.text) <= 2) or tok.i in taken:
@@ -302,6 +312,32 @@ class AgeAttacher:
                 noun._.age = age
                 new.append(noun)
                 taken.update(range(a.start, a.end))
+        # call-log callers: "CLR is daughter of IP, Courtney LAWSON, 17 yrs": the kin noun is the named
+        # person whose age follows, and the caller is that kin noun (so later "CLR states" is hers)
+        starts = {p.start: p for p in people}
+        aged = [(n.start, n.label_, n._.age) for n in new if n._.age is not None] + [
+            (start, label, age) for (start, _), (label, _, age) in relabel.items() if age is not None]
+        for start, label, age in aged:
+            comma = start - 2 if start > 1 and doc[start - 1].lower_.rstrip(".") in self.titles else start - 1
+            if comma < 3 or doc[comma].text != ",":
+                continue
+            role = next((p for p in people if p.end == comma), None)
+            if role is None or role.text.lower() not in self.party_roles or doc[role.start - 1].lower_ != "of":
+                continue
+            kin = next((p for p in people if p.end == role.start - 1), None)
+            if kin is not None:
+                relabel[(kin.start, kin.end)] = (label, self._relabel_id(kin, label), age)
+        for r in people:
+            if r.label_ != "ADULT" or r.text.lower() not in self.party_roles or r.end + 1 >= len(doc) \
+                    or doc[r.end].lower_ not in ("is", "was") or (r.start, r.end) in relabel:
+                continue
+            k = r.end + 2 if doc[r.end + 1].lower_ in ("a", "an", "the", "her", "his", "their") else r.end + 1
+            kin = starts.get(k)
+            if kin is not None:
+                label, _, age = relabel.get((kin.start, kin.end), (kin.label_, None, kin._.age))
+                if label in ("CHILD", "ADULT"):
+                    relabel[(r.start, r.end)] = (label, self._relabel_id(r, label), age)
+                    noun_labels.setdefault(r.text.lower(), set()).add(label)
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:
@@ -328,8 +364,7 @@ class AgeAttacher:
 
     def _name_word(self, tok, taken: set) -> bool:
         """A capitalised word that can be part of a person's name and is not yet used."""
-        return tok.is_alpha and (tok.is_title or tok.is_upper) and not tok.is_stop \
-            and tok.lower_ not in self.not_names and tok.i not in taken
+        return name_shaped(tok) and not tok.is_stop and tok.lower_ not in self.not_names and tok.i not in taken
 
     @staticmethod
     def _lowercase_doc(doc: Doc) -> bool:
@@ -352,7 +387,7 @@ class AgeAttacher:
         start = end
         while start > 0 and end - start < max_len:
             tok = doc[start - 1]
-            if not (tok.is_alpha and (tok.is_title or tok.is_upper) and not tok.is_stop and len(tok.text) > 1
+            if not (name_shaped(tok) and not tok.is_stop and len(tok.text) > 1
                     and tok.i not in taken and (tok.lower_ not in self.not_names or self._place_surname(doc, tok, end))):
                 break
             start -= 1
