@@ -327,18 +327,23 @@ class AgeAttacher:
             kin = next((p for p in people if p.end == role.start - 1), None)
             if kin is not None:
                 relabel[(kin.start, kin.end)] = (label, self._relabel_id(kin, label), age)
-        for kin in people:  # "14 yr old son of IP, Reece ATHERTON.": the name is the son's
+        for kin in people:  # the name after an aged noun or a caller's kin word is that person's
             k = kin.end
-            if k + 3 >= len(doc) or doc[k].lower_ != "of" or doc[k + 1].lower_ not in self.party_roles \
-                    or doc[k + 2].text != ",":
+            if k + 1 < len(doc) and doc[k].text == "," and (kin.start, kin.end) in relabel \
+                    and relabel[(kin.start, kin.end)][2] is not None:
+                name_start = k + 1  # "16 yr old female, Kayla DOYLE, calling from ..."
+            elif k + 3 < len(doc) and doc[k].lower_ == "of" and doc[k + 1].lower_ in self.party_roles \
+                    and doc[k + 2].text == ",":
+                name_start = k + 3  # "14 yr old son of IP, Reece ATHERTON."
+            else:
                 continue
-            end = k + 3
-            while end < len(doc) and end - (k + 3) < 3 and self._name_word(doc[end], taken):
-                end += 1
-            if end > k + 3:
+            name_end = name_start
+            while name_end < len(doc) and name_end - name_start < 3 and self._name_word(doc[name_end], taken):
+                name_end += 1
+            if name_end > name_start:
                 label, _, age = relabel.get((kin.start, kin.end), (kin.label_, None, kin._.age))
                 if label in ("CHILD", "ADULT"):
-                    add_name(k + 3, end, label, age)
+                    add_name(name_start, name_end, label, age)
         for r in people:
             if r.label_ != "ADULT" or r.text.lower() not in self.party_roles or r.end + 1 >= len(doc) \
                     or doc[r.end].lower_ not in ("is", "was") or (r.start, r.end) in relabel:
