@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Union
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from .findings import record_findings
 from .model import QualityModel  # noqa: F401  (the scorer used here, importable from here as before)
@@ -116,6 +117,22 @@ class ReviewLookup:
 Review = Optional[Dict[str, Any]]  # a row's fields from the batch review pass
 
 
+def record_date(record: Dict[str, Any]) -> Optional[str]:
+    """The record's `date` field as text, if any (ages from dates of birth count by it)."""
+    value = record.get("date")
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+def dated_docs(nlp: Language, texts: List[str], dates: List[Optional[str]]) -> Iterator[Doc]:
+    """Tokenised docs that carry their record's date (`doc._.record_date`) into the pipeline."""
+    for text, when in zip(texts, dates):
+        doc = nlp.make_doc(text)
+        doc._.record_date = when
+        yield doc
+
+
 def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Optional[QualityModel],
                 n_process: int = 1) -> List[Dict[str, Any]]:
     """Output rows for a chunk of input rows (with their review-pass fields), in order:
@@ -123,10 +140,12 @@ def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Opti
     valid = [(row, review) for row, review in items if row.record is not None]
     texts = [str(row.record["narrative"]) for row, _ in valid]
     review_texts = [str(row.record.get("supervisor_review") or "") for row, _ in valid]
+    dates = [record_date(row.record) for row, _ in valid]
     pipe_kw = {"batch_size": 64, "n_process": n_process}
-    narr_docs = list(nlp.pipe(texts, **pipe_kw)) if texts else []
+    narr_docs = list(nlp.pipe(dated_docs(nlp, texts, dates), **pipe_kw)) if texts else []
     has_review = [i for i, t in enumerate(review_texts) if t.strip()]
-    review_docs = dict(zip(has_review, nlp.pipe([review_texts[i] for i in has_review], **pipe_kw))) \
+    review_docs = dict(zip(has_review, nlp.pipe(dated_docs(nlp, [review_texts[i] for i in has_review],
+                                                           [dates[i] for i in has_review]), **pipe_kw))) \
         if has_review else {}
     results: Dict[int, Dict[str, Any]] = {}
     for i, ((row, review), doc) in enumerate(zip(valid, narr_docs)):

@@ -3,7 +3,7 @@ import pytest
 import spacy
 
 from nlp_assess.pipeline import MENTIONS_KEY
-from nlp_assess.pipeline.ages import age_in_years
+from nlp_assess.pipeline.ages import age_from_dob, age_in_years
 from nlp_assess.pipeline.context import ContextRule
 
 
@@ -32,6 +32,30 @@ def test_headings_found(nlp):
 @pytest.mark.parametrize("text,expected", [("(7)", 7), ("10 months old", 0.83), ("aged 24", 24), ("adult", 18), ("7yo", 7)])
 def test_age_in_years(text, expected):
     assert age_in_years(text) == pytest.approx(expected, abs=0.01)
+
+
+@pytest.mark.parametrize("text,on,expected", [
+    ("DOB 30/07/2007", "2025-03-11", 17.0),
+    ("DOB 30/07/2007", "2025-07-30", 18.0),   # the birthday itself
+    ("date of birth 03/02/2008", "2025-06-14", 17.0),
+    ("DOB 03/2007", "2024-10-18", 17.0),      # month and year only
+    ("DOB 14/06/13", "2025-07-24", 12.0),     # two-digit year
+    ("DOB 30/07/2007", None, None),           # no record date: no age (decision 28)
+    ("DOB 31/02/2007", "2025-03-11", None),   # not a date
+])
+def test_age_from_dob(text, on, expected):
+    assert age_from_dob(text, on) == expected
+
+
+def test_record_date_reaches_the_pipeline():
+    """`assess` passes each record's date into its Doc, so a date of birth gives an age."""
+    from nlp_assess import assess
+
+    text = "Their son Daniel MORRIS, date of birth 19/08/2007, was in the hallway crying."
+    dated = next(assess([{"record_id": "1", "narrative": text, "date": "2025-02-08"}], quality=False))
+    later = next(assess([{"record_id": "2", "narrative": text, "date": "2026-02-08"}], quality=False))
+    assert dated["child_present"] == "yes" and dated["demeanour_recorded"]
+    assert later["child_present"] == "no"  # 18 by then: the only "child" is an adult son (decision 3b)
 
 
 def test_adult_son_relabelled(nlp):

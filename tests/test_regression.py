@@ -21,10 +21,17 @@ def test_known_failures_exist():
     assert KNOWN <= ids
 
 
+def _findings(nlp, text, date=None):
+    """A case's text through the pipeline, with the record date when the case gives one."""
+    doc = nlp.make_doc(text)
+    doc._.record_date = date
+    return nlp(doc)._.findings
+
+
 @pytest.mark.parametrize("case", list(_params()))
 def test_case(nlp, case):
-    narrative = nlp(case["text"])._.findings
-    review = nlp(case["review"])._.findings if case.get("review") else None
+    narrative = _findings(nlp, case["text"], case.get("date"))
+    review = _findings(nlp, case["review"], case.get("date")) if case.get("review") else None
     got = record_findings(narrative, review, case.get("children_field"))
     for label, want in case["expect"].items():
         assert got[label] == want, f"{label}: expected {want!r}, got {got[label]!r}"

@@ -8,6 +8,7 @@ keep their place in `nla_mentions`; the age in years is kept on `span._.age`.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Dict, List, Optional
 
 from spacy.language import Language
@@ -39,6 +40,27 @@ def age_in_years(text: str) -> Optional[float]:
         return round(n / 52.0, 2)
     return n
 
+
+
+DOB_DATE = re.compile(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4}|\d{2})\b")
+
+
+def age_from_dob(text: str, on: Optional[str]) -> Optional[float]:
+    """Whole years from a date of birth ("DOB 30/07/2007", day first as in UK records) to the
+    ISO date `on` (the record's date, decision 28); None without a record date or a readable DOB."""
+    m = DOB_DATE.search(text)
+    if m is None or not on:
+        return None
+    try:
+        when = date.fromisoformat(on[:10])
+        year = int(m.group(3))
+        if year < 100:
+            year += 2000 if year <= when.year % 100 else 1900
+        born = date(year, int(m.group(2)), int(m.group(1) or 1))
+    except ValueError:
+        return None
+    years = when.year - born.year - ((when.month, when.day) < (born.month, born.day))
+    return float(years) if 0 <= years < 120 else None
 
 
 NAME_SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -106,7 +128,7 @@ class AgeAttacher:
         for a in ages:
             if a.id_ == "age_then_word":  # "Mia SHAW 16 / SUSP ...": the age is the number alone
                 a = doc[a.start:a.end - 1]
-            age = age_in_years(a.text)
+            age = age_from_dob(a.text, doc._.record_date) if a.id_ == "dob" else age_in_years(a.text)
             following = doc[a.end].lower_ if a.end < len(doc) else ""
             if age is None or following in ("pregnant", "gestation", "gone"):
                 continue  # "28 weeks pregnant" is not anyone's age

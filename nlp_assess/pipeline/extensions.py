@@ -10,6 +10,9 @@ def register_extensions() -> None:
     if not Span.has_extension("age"):
         # age in years attached by nla_ages ("son (24)" -> 24.0), else None
         Span.set_extension("age", default=None)
+    if not Doc.has_extension("record_date"):
+        # the record's ISO date ("2025-03-11") when the caller knows it, for ages from dates of birth
+        Doc.set_extension("record_date", default=None)
     if not Doc.has_extension("findings"):
         # narrative-level findings of nla_findings (see pipeline/findings.py)
         Doc.set_extension("findings", default=None)
