@@ -854,6 +854,18 @@ class NarrativeFindings:
             voice = "missing"
 
         # --- referral
+        def for_an_adult(ref: Span) -> bool:
+            """"DA PPN submitted for Angela", Angela a named adult: an adult's referral (decision 35)."""
+            at = next((t.i for t in doc[ref.end:min(len(doc), ref.end + 3)] if t.lower_ == "for"), None)
+            if at is None:
+                return False
+            who = next((p for p in persons if p.start in (at + 1, at + 2) and p.kind != "pronoun"), None)
+            if who is None or who.kind != "adult" or not who.named:
+                return False
+            # "for Kelly and Rosie": not when a child is among those it is for
+            return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
+                           for p in persons)
+
         adult_refs = [s for s in mentions if s.label_ == "ADULT_REFERRAL"]
         not_refs = adult_refs + [s for s in mentions if s.label_ == "NOT_REFERRAL"]  # "referred to as Child A"
         referral_spans = []
@@ -864,7 +876,7 @@ class NarrativeFindings:
             if qs.get("presence") == "absent" or qs.get("temporality") in ("historical", "hypothetical") \
                     or qs.get("subject") == "adult":  # "DA PPN submitted for IP"
                 continue
-            if any(a.start < s.end and s.start < a.end for a in not_refs):
+            if any(a.start < s.end and s.start < a.end for a in not_refs) or for_an_adult(s):
                 continue
             sid = s.id_
             sent = sents[sent_of[s.start]]
