@@ -423,13 +423,21 @@ class AgeAttacher:
         end = age_start
         if end > 0 and doc[end - 1].text in (",", "|"):  # "Maisie FROST | 9 | Y | Y" in a table row
             end -= 1
-        start = end
-        while start > 0 and end - start < max_len:
+        start, words = end, 0
+        while start > 0 and words < max_len:
             tok = doc[start - 1]
-            if not (name_shaped(tok) and not tok.is_stop and len(tok.text) > 1
-                    and tok.i not in taken and (tok.lower_ not in self.not_names or self._place_surname(doc, tok, end))):
+            if tok.text == "-" and start < end and start > 1 and not tok.whitespace_ \
+                    and not doc[start - 2].whitespace_ and name_shaped(doc[start - 2]):
+                start -= 1  # "Ellie-May", "SMITH-JONES": the tokenizer splits at the hyphen
+                continue
+            hyphened = start > 2 and doc[start - 2].text == "-" and not doc[start - 2].whitespace_ \
+                and not doc[start - 3].whitespace_ and name_shaped(doc[start - 3])  # "Ellie-May": May is a name here
+            if not (name_shaped(tok) and len(tok.text) > 1 and tok.i not in taken and (hyphened or (
+                    not tok.is_stop and (tok.lower_ not in self.not_names or self._place_surname(doc, tok, end))))):
                 break
-            start -= 1
+            start, words = start - 1, words + 1
+        if start < end and doc[start].text == "-":
+            start += 1
         return (start, end) if start < end else None
 
     def _place_surname(self, doc: Doc, tok, end: int) -> bool:

@@ -72,6 +72,12 @@ class Person:
     clause_subject: bool = False  # first word of a clause ("..., Tegan has a mark"): a likely antecedent
     party: bool = False  # a child named as victim or suspect ("SUSP: Kyle BRENNAN 16"): present by the rubric
 
+    @property
+    def first_name(self) -> str:
+        """The name's first word, lower case, before any hyphen: "Mia-Rose FOX" and a later
+        "Mia" are the same child."""
+        return re.split(r"[\s\-]", self.text.lower(), maxsplit=1)[0]
+
 
 class NarrativeFindings:
     def __init__(self, nlp: Language, name: str = "nla_findings", *, words_file: str = "person_words.json",
@@ -185,9 +191,9 @@ class NarrativeFindings:
         genders: Dict[str, Set[str]] = {}
         for p in persons:
             if p.named and p.gender is not None:
-                genders.setdefault(p.text.split()[0].lower(), set()).add(p.gender)
+                genders.setdefault(p.first_name, set()).add(p.gender)
         for p in persons:
-            known = genders.get(p.text.split()[0].lower()) if p.named and p.gender is None else None
+            known = genders.get(p.first_name) if p.named and p.gender is None else None
             if known and len(known) == 1:
                 p.gender = next(iter(known))
         # the person spoken to ("Spoke to her with mum out of the room. She said ..."): an object
@@ -499,13 +505,13 @@ class NarrativeFindings:
                     p.kind = "unborn"
 
         # a named child placed at the scene anywhere in the text is there in every mention
-        placed_names = {p.text.split()[0].lower() for p in persons
+        placed_names = {p.first_name for p in persons
                         if p.named and p.kind == "child" and p.status in ("present", "unplaced")}
 
         def ok_child(p: Optional[Person]) -> bool:
             if p is None or p.kind != "child":
                 return False
-            return p.status in ("present", "unplaced") or (p.named and p.text.split()[0].lower() in placed_names)
+            return p.status in ("present", "unplaced") or (p.named and p.first_name in placed_names)
 
         # speech cues and who spoke them
         def not_speech(s: Span) -> bool:
@@ -791,7 +797,7 @@ class NarrativeFindings:
                                or any(span.start <= c.start < span.end for c, _ in speech_by)):
                 continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
             named = re.search(r"\(([^)]*)\)", text[hs:he])  # "Reason not spoken to (Jack):"
-            who = next((p for p in persons if named and ok_child(p) and p.text.split()[0].lower()
+            who = next((p for p in persons if named and ok_child(p) and p.first_name
                         == named.group(1).split()[0].lower()), None) if named else None
             reasons.append((span, who or children_at(span)))
             evidence.append(("VOICE_REASON", span.start, span.end))
@@ -990,13 +996,13 @@ class NarrativeFindings:
             """The children a reason about p covers: p's name and age; an unnamed child's age
             also covers the named children of that age ("daughter (18 months)" is Ivy)."""
             if p.named:
-                return {("name", p.text.split()[0].lower())} | ({("age", p.age)} if p.age is not None else set())
+                return {("name", p.first_name)} | ({("age", p.age)} if p.age is not None else set())
             if p.age is None:
                 return set()
-            return {("age", p.age)} | {("name", c.text.split()[0].lower()) for c in present if c.named and c.age == p.age}
+            return {("age", p.age)} | {("name", c.first_name) for c in present if c.named and c.age == p.age}
 
         # one key per child: a named child's name; an unnamed child's age unless a named child has it
-        wanted = {("name", p.text.split()[0].lower()) if p.named else ("age", p.age)
+        wanted = {("name", p.first_name) if p.named else ("age", p.age)
                   for p in present if p.named or (p.age is not None and p.age not in named_ages)}
         have = set().union(*(keys(p) for p in covered)) if covered else set()
         wildcards = sum(1 for p in covered if not keys(p))
