@@ -511,7 +511,8 @@ class NarrativeFindings:
         def ok_child(p: Optional[Person]) -> bool:
             if p is None or p.kind != "child":
                 return False
-            return p.status in ("present", "unplaced") or (p.named and p.first_name in placed_names)
+            return p.status in ("present", "unplaced") or (p.named and p.first_name in placed_names) \
+                or (p.party and p.status not in ("absent", "elsewhere", "other_household"))  # "V1 told me that S1 used to ..."
 
         # speech cues and who spoke them
         def not_speech(s: Span) -> bool:
