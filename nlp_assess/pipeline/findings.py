@@ -525,7 +525,9 @@ class NarrativeFindings:
             j = s.start - 1  # the auxiliary, over "not", "likewise", "never" ...: "was likewise not asked"
             while j > 0 and s.start - j <= 3 and doc[j].lower_ in self.passive_adverbs:
                 j -= 1
-            return (before in self.passive_aux or (j < s.start - 1 and doc[j].lower_ in self.passive_aux) or (after == "to" and cue in ("asked", "told", "tells", "asks"))
+            return (before in self.passive_aux or (j < s.start - 1 and doc[j].lower_ in self.passive_aux)
+                    or (before in ("not", "never") and cue in self.question_verbs)  # "Rahul not asked about it"
+                    or (after == "to" and cue in ("asked", "told", "tells", "asks"))
                     or (cue in self.participles and before in self.participle_openers)
                     or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
                                                         or s.end == len(doc)))
