@@ -99,7 +99,8 @@ class NarrativeFindings:
         self.prepositions = set(words["prepositions"])
         self.passive_aux = set(words["passive_aux"])
         self.passive_adverbs = set(words["passive_adverbs"])
-        self.contraction_followers = set(words["contraction_followers"])  # "Kev's gone"  # "was likewise not asked"
+        self.contraction_followers = set(words["contraction_followers"])  # "Kev's gone"
+        self.sleep_words = set(words["sleep_words"])  # "was likewise not asked"
         self.elisions = frozenset(words["elisions"])
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
@@ -719,6 +720,8 @@ class NarrativeFindings:
             if s.id_ == "refused" and last in ("refused", "declined", "objected", "refuses", "declines", "let") \
                     and nxt in self.refused_followers:
                 return not (nxt == "to" and any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.refusal_to))
+            if s.text.lower() == "not disturbed" and not any(t.lower_ in self.sleep_words for t in sents[sent_of[s.start]]):
+                return True  # "chn present, not disturbed" says nothing of sleep: no reason (asleep and not woken is one)
             if s.text.lower().endswith("wake") and s.start > 0 and nxt not in self.woken_objects:
                 before = doc[s.start - 1].lower_ if doc[s.start].norm_ == "not" else doc[s.start].lower_
                 return before in self.observation_aux
