@@ -867,13 +867,13 @@ class NarrativeFindings:
 
         # --- referral
         def for_an_adult(ref: Span) -> bool:
-            """"DA PPN submitted for Angela", Angela a named adult: an adult's referral (decision 35)."""
+            """"DA PPN submitted for Angela" or "for AP", an adult: an adult's referral (decision 35)."""
             at = next((t.i for t in doc[ref.end:min(len(doc), ref.end + 3)] if t.lower_ == "for"), None)
             if at is None:
                 return False
             who = next((p for p in persons if p.start in (at + 1, at + 2) and p.kind != "pronoun"), None)
-            if who is None or who.kind != "adult" or not who.named:
-                return False
+            if who is None or who.kind != "adult" or not (who.named or who.text.lower() in self.party_roles):
+                return False  # (a party role relabelled a child by age, "AP ... DOB 14/09/2007", is a child's)
             # "for Kelly and Rosie": not when a child is among those it is for
             return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
                            for p in persons)
@@ -943,9 +943,13 @@ class NarrativeFindings:
                 child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
                 if who is not None and who.kind == "adult" and not child_word and s.id_ == "victim_blaming":
                     continue
-                if s.id_ in ("about_children", "dismissing_presence") and not any(
-                        p.kind == "child" and p.sent == sent_of[s.start] for p in persons):
+                if s.id_ == "about_children" and not any(p.kind == "child" and p.sent == sent_of[s.start] for p in persons):
                     continue  # "just words", "no harm done": minimising only when said of the children
+                if s.id_ == "dismissing_presence" and not any(
+                        p.kind == "child" and (p.sent == sent_of[s.start] or (
+                            p.sent == sent_of[s.start] - 1 and not any(q.sent == sent_of[s.start] for q in persons)))
+                        for p in persons):
+                    continue  # "Kids upstairs during it. Not directly involved so no PPN.": the subject carries over
                 if s.id_ == "dismissing_presence" and child_present != "yes":
                     continue  # "the children were not involved" (decision 38): only of children who were there
             minimising = True
