@@ -100,7 +100,8 @@ class NarrativeFindings:
         self.passive_aux = set(words["passive_aux"])
         self.passive_adverbs = set(words["passive_adverbs"])
         self.contraction_followers = set(words["contraction_followers"])  # "Kev's gone"
-        self.sleep_words = set(words["sleep_words"])  # "was likewise not asked"
+        self.sleep_words = set(words["sleep_words"])
+        self.scene_subjects = set(words["scene_subjects"])  # "was likewise not asked"
         self.elisions = frozenset(words["elisions"])
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
@@ -641,6 +642,8 @@ class NarrativeFindings:
             if doc[s.start].is_title and s.start > sents[sent_of[s.start]].start and s.end < len(doc) \
                     and doc[s.end].is_title:
                 continue  # a name: "the Bright Sky app", "Happy Days Nursery"
+            if s.start > 0 and doc[s.start - 1].lower_ in self.scene_subjects:
+                continue  # "all calm on arrival", "everything quiet": the scene, not a child
             who = self.speaker(s.start, sent_of[s.start], persons, quoted, skip_officers=True)
             after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
                           and p.kind != "pronoun" and s.end < len(doc) and doc[s.end].lower_ in ("to", "on", "for", "of")),
