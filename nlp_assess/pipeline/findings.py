@@ -529,6 +529,7 @@ class NarrativeFindings:
                 j -= 1
             return (before in self.passive_aux or (j < s.start - 1 and doc[j].lower_ in self.passive_aux)
                     or (before in ("not", "never") and cue in self.question_verbs)  # "Rahul not asked about it"
+                    or (cue.startswith("answer") and (before in ("yes", "no") or before[:1].isdigit()))  # "9 yes answers"
                     or (after == "to" and cue in ("asked", "told", "tells", "asks"))
                     or (cue in self.participles and before in self.participle_openers)
                     or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
