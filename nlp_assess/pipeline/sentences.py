@@ -32,6 +32,7 @@ class LogSentencizer:
         self.no_split_before_ts = set(rules["no_split_before_timestamp_after"])
         self.heading = re.compile(rules["heading_regex"])
         self.heading_max_words = int(rules["heading_max_words"])
+        self.heading_clause_verbs = set(rules["heading_clause_verbs"])
         self.answer_markers = set(rules.get("answer_markers", []))
         self.question_heading = re.compile(rules["question_heading_regex"])
         splice = rules.get("comma_splice", {})
@@ -43,8 +44,9 @@ class LogSentencizer:
         found = []
         for m in self.heading.finditer(text):
             label = m.group("heading")
-            if len(label.split()) > self.heading_max_words:
-                continue
+            words = label.lower().split()
+            if len(words) > self.heading_max_words or any(w in self.heading_clause_verbs for w in words[1:]):
+                continue  # "The two boys were upstairs - they're used to it": a clause, not a label
             line_end = text.find("\n", m.end())
             line_end = len(text) if line_end == -1 else line_end
             found.append([m.start("heading"), m.end(), text[m.end():line_end].strip()])
