@@ -71,6 +71,7 @@ class Person:
     addressee: bool = False  # "her" in "spoke to her": who the next "she said" most likely is
     clause_subject: bool = False  # first word of a clause ("..., Tegan has a mark"): a likely antecedent
     party: bool = False  # a child named as victim or suspect ("SUSP: Kyle BRENNAN 16"): present by the rubric
+    owner: Optional[str] = None  # "she" for "her mum", "he" for "his dad": whose relative this is
 
     @property
     def first_name(self) -> str:
@@ -101,7 +102,8 @@ class NarrativeFindings:
         self.passive_adverbs = set(words["passive_adverbs"])
         self.contraction_followers = set(words["contraction_followers"])  # "Kev's gone"
         self.sleep_words = set(words["sleep_words"])
-        self.scene_subjects = set(words["scene_subjects"])  # "was likewise not asked"
+        self.scene_subjects = set(words["scene_subjects"])
+        self.parent_words = set(words["parent_words"])  # "was likewise not asked"
         self.elisions = frozenset(words["elisions"])
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
@@ -184,6 +186,8 @@ class NarrativeFindings:
             while j >= 0 and doc[j].lower_ in ("the", "her", "his", "their", "my", "a", "an", "both", "its"):
                 j -= 1
             p.prep_object = j >= 0 and doc[j].lower_ in self.prepositions
+            if p.start > 0 and doc[p.start - 1].lower_ in ("her", "his"):
+                p.owner = "she" if doc[p.start - 1].lower_ == "her" else "he"
         # a name takes the gender of the noun right before it: "her son Riley (4)"
         for a, b in zip(persons, persons[1:]):
             if b.named and b.gender is None and a.gender is not None and 0 <= b.start - a.end <= 1 and not a.plural \
@@ -403,7 +407,15 @@ class NarrativeFindings:
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)
                 and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
         if same:
-            return same[-1]
+            last = same[-1]
+            if last.owner == pron.text.lower() and last.text.lower() in self.parent_words:
+                # "Once her mum was out of the room she talked more freely": "she" is whoever has the mum,
+                # the child last mentioned, not the mum
+                child = next((p for p in reversed(persons) if p.end <= last.start and p.kind == "child"
+                              and self._compatible(pron.text, p) and p.sent >= pron.sent - 2), None)
+                if child is not None:
+                    return child
+            return last
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
         for back in range(1, sents_before + 1):
             sent_persons = [p for p in persons if p.sent == pron.sent - back and p.kind != "officer"]
@@ -414,6 +426,14 @@ class NarrativeFindings:
                     and depth < 5:
                 return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
             cands = [p for p in sent_persons if self._compatible(pron.text, p) and not p.possessor]
+            owned = [p for p in cands if p.owner == pron.text.lower() and p.text.lower() in self.parent_words]
+            if owned:
+                # "Once her mum was out of the room she talked more freely. She told me ...": not the mum,
+                # whoever "her" and that sentence's "she" are
+                cands = [p for p in cands if p not in owned]
+                again = next((p for p in sent_persons if p.kind == "pronoun" and p.text.lower() == pron.text.lower()), None)
+                if not cands and again is not None and depth < 5:
+                    return self.resolve(again, persons, sents_before, depth + 1)
             cands = [p for p in cands if not p.prep_object] or cands  # "with her nan present" is not the subject
             if cands:
                 # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby"),
