@@ -426,14 +426,13 @@ class NarrativeFindings:
                     and depth < 5:
                 return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
             cands = [p for p in sent_persons if self._compatible(pron.text, p) and not p.possessor]
-            owned = [p for p in cands if p.owner == pron.text.lower() and p.text.lower() in self.parent_words]
-            if owned:
-                # "Once her mum was out of the room she talked more freely. She told me ...": not the mum,
-                # whoever "her" and that sentence's "she" are
-                cands = [p for p in cands if p not in owned]
-                again = next((p for p in sent_persons if p.kind == "pronoun" and p.text.lower() == pron.text.lower()), None)
-                if not cands and again is not None and depth < 5:
-                    return self.resolve(again, persons, sents_before, depth + 1)
+            # "Once her mum was out of the room she talked more freely. She told me ...": not the mum,
+            # whoever "her" and that sentence's "she" are
+            cands = [p for p in cands if not (p.owner == pron.text.lower() and p.text.lower() in self.parent_words)]
+            again = next((p for p in sent_persons if p.kind == "pronoun" and p.text.lower() == pron.text.lower()), None)
+            if not cands and again is not None and depth < 5:
+                # "when Jodie came up he grabbed her leg. [I asked him ...] He said ...": follow that "he" back
+                return self.resolve(again, persons, sents_before, depth + 1)
             cands = [p for p in cands if not p.prep_object] or cands  # "with her nan present" is not the subject
             if cands:
                 # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby"),
