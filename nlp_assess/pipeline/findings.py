@@ -128,6 +128,7 @@ class NarrativeFindings:
         self.negative_phrases = list(sections["negative_phrases"])
         self.observation_headings = set(sections.get("observation_headings", ()))
         self.history_headings = set(sections["history_headings"])
+        self.residence_headings = set(sections["residence_headings"])
         self.voice_headings = set(sections["voice_headings"])
         self.reason_headings = set(sections["reason_headings"])
         boxes = sections["checkboxes"]
@@ -313,8 +314,9 @@ class NarrativeFindings:
                 p.status = "other"  # "History: in 2022 both children were present ..."
             elif q.get("temporality") == "habitual" and q.get("placement") != "scene":
                 p.status = "other"  # "the kids are used to it": about children in general, unless placed
-            elif q.get("placement") == "unplaced":
-                p.status = "unplaced"
+            elif q.get("placement") == "unplaced" or (
+                    q.get("placement") != "scene" and self._heading_over(doc, p.start) in self.residence_headings):
+                p.status = "unplaced"  # "CHILDREN IN HOUSEHOLD: 2 - Anika (11), Dev (8)": who lives there
             else:
                 p.status = "present"
 
