@@ -74,7 +74,7 @@ def name_shaped(tok) -> bool:
 def role_gap_start(doc: Doc, i: int) -> int:
     """Where a role word before token `i` would end, past the punctuation between them
     ("SUSP: Kyle", "the complainer, Child X")."""
-    while i > 0 and doc[i - 1].text in (":", ",", "-"):
+    while i > 0 and doc[i - 1].text in (":", ",", "-", "="):  # "clr = Keeley OKE 10"
         i -= 1
     return i
 
