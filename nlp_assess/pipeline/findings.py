@@ -532,6 +532,9 @@ class NarrativeFindings(People):
                     who = group[0]
             if s.text.lower().split()[0] in ("neither", "none", "nor") and any(ok_child(p) for p in persons):
                 who = children_at(s)  # "Neither child was woken"
+            elif who is not None and who.kind == "child" and not ok_child(who) and who.start > 0 \
+                    and doc[who.start - 1].lower_ in ("neither", "none", "nor", "both") and any(ok_child(p) for p in persons):
+                who = children_at(s)  # "Neither child was spoken to: they speak only Sorani ..." (not absence)
             if not ok_child(who):
                 # "decided not to wake them": the child is the object, not the subject
                 obj = next((t for t in (doc[s.end - 1], doc[s.end] if s.end < len(doc) else None)
