@@ -316,6 +316,25 @@ class AgeAttacher:
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)
+        # a person table with a relationship column: "| Bradley FORSHAW | Son | 19 |": the row's
+        # relationship word and name are that age
+        for tok in doc:
+            if not (tok.is_digit and len(tok.text) <= 2) or tok.i in taken:
+                continue
+            j = self._skip_cell_gap(doc, tok.i)
+            kin = next((p for p in people if p.end == j), None) if j is not None else None
+            if kin is None or (kin.start, kin.end) in relabel:
+                continue
+            k = self._skip_cell_gap(doc, kin.start)
+            if k is None:
+                continue
+            age = float(tok.text)
+            label = "CHILD" if age < ADULT_AGE else "ADULT"
+            relabel[(kin.start, kin.end)] = (label, self._relabel_id(kin, label), age)
+            noun_labels.setdefault(kin.text.lower(), set()).add(label)  # "... The son said"
+            run = self._name_run(doc, k, taken)
+            if run is not None:
+                add_name(run[0], run[1], label, age)
         # a name with its role in brackets: "Stacey (IP) and Ryan (SP)", "Dean (dad)": an adult
         for tok in doc[1:-2]:
             if tok.text == "(" and doc[tok.i + 2].text == ")" and doc[tok.i + 1].lower_ in self.bracket_roles:
@@ -417,6 +436,16 @@ class AgeAttacher:
         if span.id_ in ("named", "our_kid"):
             return span.id_
         return "adult_child" if span.label_ in ("CHILD", "YOUNG") and label == "ADULT" else span.id_
+
+    @staticmethod
+    def _skip_cell_gap(doc: Doc, i: int) -> Optional[int]:
+        """The end of the table cell before token `i`, when only spaces and one "|" separate
+        them ("Son   | 19"), else None."""
+        j, bars = i, 0
+        while j > 0 and (doc[j - 1].is_space or doc[j - 1].text == "|"):
+            bars += doc[j - 1].text == "|"
+            j -= 1
+        return j if bars == 1 else None
 
     def _name_run(self, doc: Doc, age_start: int, taken: set, max_len: int = 3):
         """The capitalised words right before an age ("Tyler CARVER (9)"), if any."""
