@@ -41,7 +41,6 @@ def age_in_years(text: str) -> Optional[float]:
     return n
 
 
-
 DOB_DATE = re.compile(r"(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4}|\d{2})\b")
 
 
@@ -77,6 +76,7 @@ def role_gap_start(doc: Doc, i: int) -> int:
     while i > 0 and doc[i - 1].text in (":", ",", "-", "="):  # "clr = Keeley OKE 10"
         i -= 1
     return i
+
 
 class AgeAttacher:
     def __init__(self, nlp: Language, name: str = "nla_ages", *, spans_key: str = MENTIONS_KEY,
@@ -318,11 +318,14 @@ class AgeAttacher:
                 taken.add(tok.i)
         # a person table with a relationship column: "| Bradley FORSHAW | Son | 19 |": the row's
         # relationship word and name are that age
+        ending_at: Dict[int, Span] = {}  # the first person mention ending at each token
+        for p in people:
+            ending_at.setdefault(p.end, p)
         for tok in doc:
             if not (tok.is_digit and len(tok.text) <= 2) or tok.i in taken:
                 continue
             j = self._skip_cell_gap(doc, tok.i)
-            kin = next((p for p in people if p.end == j), None) if j is not None else None
+            kin = ending_at.get(j) if j is not None else None
             if kin is None or (kin.start, kin.end) in relabel:
                 continue
             k = self._skip_cell_gap(doc, kin.start)
@@ -362,10 +365,10 @@ class AgeAttacher:
             comma = start - 2 if start > 1 and doc[start - 1].lower_.rstrip(".") in self.titles else start - 1
             if comma < 3 or doc[comma].text != ",":
                 continue
-            role = next((p for p in people if p.end == comma), None)
+            role = ending_at.get(comma)
             if role is None or role.text.lower() not in self.party_roles or doc[role.start - 1].lower_ != "of":
                 continue
-            kin = next((p for p in people if p.end == role.start - 1), None)
+            kin = ending_at.get(role.start - 1)
             if kin is not None:
                 relabel[(kin.start, kin.end)] = (label, self._relabel_id(kin, label), age)
         for kin in people:  # the name after an aged noun or a caller's kin word is that person's

@@ -60,11 +60,12 @@ class NarrativeFindings(People):
         self.unborn_words = set(words["unborn_words"])
         self.prepositions = set(words["prepositions"])
         self.passive_aux = set(words["passive_aux"])
-        self.passive_adverbs = set(words["passive_adverbs"])
+        self.passive_adverbs = set(words["passive_adverbs"])  # "was likewise not asked"
         self.contraction_followers = set(words["contraction_followers"])  # "Kev's gone"
         self.sleep_words = set(words["sleep_words"])
         self.scene_subjects = set(words["scene_subjects"])
-        self.parent_words = set(words["parent_words"])  # "was likewise not asked"
+        self.parent_words = set(words["parent_words"])  # "her mum ... she": see People.resolve
+        self.sleep_only_reasons = set(words["sleep_only_reasons"])  # "not disturbed"
         self.elisions = frozenset(words["elisions"])
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
@@ -173,6 +174,7 @@ class NarrativeFindings(People):
             span = mentions_by_pos.get((p.start, p.end))
             q = (span._.qualifiers if span is not None else None) or {}
             heading = self._heading_presence(doc, p)
+            over = self._heading_over(doc, p.start)  # the heading whose value line holds it, if any
             if heading is not None:
                 p.status, p.heading = heading, True
             elif not p.named and self.unknown_answer.match(self._text(doc), doc[p.end - 1].idx + len(doc[p.end - 1])):
@@ -183,12 +185,12 @@ class NarrativeFindings(People):
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
                 p.status = q["presence"]
             elif q.get("temporality") in ("historical", "hypothetical") \
-                    or self._heading_over(doc, p.start) in self.history_headings:
+                    or over in self.history_headings:
                 p.status = "other"  # "History: in 2022 both children were present ..."
             elif q.get("temporality") == "habitual" and q.get("placement") != "scene":
                 p.status = "other"  # "the kids are used to it": about children in general, unless placed
             elif q.get("placement") == "unplaced" or (
-                    q.get("placement") != "scene" and self._heading_over(doc, p.start) in self.residence_headings):
+                    q.get("placement") != "scene" and over in self.residence_headings):
                 p.status = "unplaced"  # "CHILDREN IN HOUSEHOLD: 2 - Anika (11), Dev (8)": who lives there
             else:
                 p.status = "present"
@@ -300,7 +302,8 @@ class NarrativeFindings(People):
             j = s.start - 1  # the auxiliary, over "not", "likewise", "never" ...: "was likewise not asked"
             while j > 0 and s.start - j <= 3 and doc[j].lower_ in self.passive_adverbs:
                 j -= 1
-            return (before in self.passive_aux or (j < s.start - 1 and doc[j].lower_ in self.passive_aux)
+            aux = doc[j].lower_ if j >= 0 else ""
+            return (aux in self.passive_aux
                     or (before in ("not", "never") and cue in self.question_verbs)  # "Rahul not asked about it"
                     or (cue.startswith("answer") and (before in ("yes", "no") or before[:1].isdigit()))  # "9 yes answers"
                     or (after == "to" and cue in ("asked", "told", "tells", "asks"))
@@ -497,7 +500,8 @@ class NarrativeFindings(People):
             if s.id_ == "refused" and last in ("refused", "declined", "objected", "refuses", "declines", "let") \
                     and nxt in self.refused_followers:
                 return not (nxt == "to" and any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.refusal_to))
-            if s.text.lower() == "not disturbed" and not any(t.lower_ in self.sleep_words for t in sents[sent_of[s.start]]):
+            if s.text.lower() in self.sleep_only_reasons and not any(t.lower_ in self.sleep_words
+                                                                     for t in sents[sent_of[s.start]]):
                 return True  # "chn present, not disturbed" says nothing of sleep: no reason (asleep and not woken is one)
             if s.text.lower().endswith("wake") and s.start > 0 and nxt not in self.woken_objects:
                 before = doc[s.start - 1].lower_ if doc[s.start].norm_ == "not" else doc[s.start].lower_
@@ -725,11 +729,13 @@ class NarrativeFindings(People):
                     continue
                 if s.id_ == "about_children" and not any(p.kind == "child" and p.sent == sent_of[s.start] for p in persons):
                     continue  # "just words", "no harm done": minimising only when said of the children
-                if s.id_ == "dismissing_presence" and not any(
-                        p.kind == "child" and (p.sent == sent_of[s.start] or (
-                            p.sent == sent_of[s.start] - 1 and not any(q.sent == sent_of[s.start] for q in persons)))
-                        for p in persons):
-                    continue  # "Kids upstairs during it. Not directly involved so no PPN.": the subject carries over
+                if s.id_ == "dismissing_presence":
+                    # of a child in its sentence, or in the one before when its own names nobody
+                    # ("Kids upstairs during it. Not directly involved so no PPN.": the subject carries over)
+                    sent = sent_of[s.start]
+                    about = {sent} if any(p.sent == sent for p in persons) else {sent, sent - 1}
+                    if not any(p.kind == "child" and p.sent in about for p in persons):
+                        continue
                 if s.id_ == "dismissing_presence" and child_present != "yes":
                     continue  # "the children were not involved" (decision 38): only of children who were there
             minimising = True

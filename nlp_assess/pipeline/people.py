@@ -201,6 +201,10 @@ class People:
         want = "male" if pron == "he" else "female" if pron == "she" else None
         return want is None or p.gender in (None, want)
 
+    def _parent_of(self, p: Person, pron: Person) -> bool:
+        """`p` is "her mum" / "his dad" for this "she" / "he": the pronoun's parent, not its antecedent."""
+        return p.owner == pron.text.lower() and p.text.lower() in self.parent_words
+
     def resolve(self, pron: Person, persons: List[Person], sents_before: int = 2, depth: int = 0) -> Optional[Person]:
         """The person a pronoun refers to: the nearest compatible one before it in its
         sentence, else the first of the sentences before (a same-word pronoun there is
@@ -209,7 +213,7 @@ class People:
                 and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
         if same:
             last = same[-1]
-            if last.owner == pron.text.lower() and last.text.lower() in self.parent_words:
+            if self._parent_of(last, pron):
                 # "Once her mum was out of the room she talked more freely": "she" is whoever has the mum,
                 # the child last mentioned, not the mum
                 child = next((p for p in reversed(persons) if p.end <= last.start and p.kind == "child"
@@ -229,7 +233,7 @@ class People:
             cands = [p for p in sent_persons if self._compatible(pron.text, p) and not p.possessor]
             # "Once her mum was out of the room she talked more freely. She told me ...": not the mum,
             # whoever "her" and that sentence's "she" are
-            cands = [p for p in cands if not (p.owner == pron.text.lower() and p.text.lower() in self.parent_words)]
+            cands = [p for p in cands if not self._parent_of(p, pron)]
             again = next((p for p in sent_persons if p.kind == "pronoun" and p.text.lower() == pron.text.lower()), None)
             if not cands and again is not None and depth < 5:
                 # "when Jodie came up he grabbed her leg. [I asked him ...] He said ...": follow that "he" back
