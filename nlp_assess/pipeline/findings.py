@@ -6,19 +6,22 @@ Reads `nla_mentions` (with `span._.qualifiers` from nla_context) and writes:
 - `doc.spans["evidence"]`: the spans that justify it, labelled CHILD_PRESENT,
   CHILD_ABSENT, DEMEANOUR, VOICE, VOICE_REASON, REFERRAL, MINIMISING, for displaCy.
 
-The steps, in order:
-1. persons: child, adult, officer and pronoun mentions (ages already attached by nla_ages;
-   `people.People.persons`);
-2. presence of each child mention from its qualifiers and from form headings;
-3. attribution: whose is each demeanour, speech, view or reason cue (`people.People.speaker`
+The steps, in order (`NarrativeFindings._annotate`, one method each):
+1. `_read`: persons (child, adult, officer and pronoun mentions, ages already attached by
+   nla_ages; `people.People.persons`), the presence of each child mention from its
+   qualifiers and form headings, quotes, and who spoke each speech cue (`people.People.speaker`
    and `resolve`: the nearest person before it in the sentence; pronouns resolved to the
-   nearest person of matching gender in the sentence or the two before); observed by the
-   officer or reported by someone;
-4. record-level values by the rubric.
+   nearest person of matching gender in the sentence or the two before);
+2. `_demeanour`, `_voice`, `_reasons`: the officer's own observations, the child's words and
+   views, and why a child was not spoken to, each attributed to a child;
+3. `_child_present`: presence by the rubric (an observation or words imply a child was there);
+4. `_referral`, `_minimising`; then `_write` puts the values and evidence on the Doc.
+All per-document state lives in one `_Reading`, made fresh for each document.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
 from spacy.language import Language
@@ -39,6 +42,42 @@ def heading_label(label: str) -> str:
     """A form heading's label, lower case, without brackets or its colon: "Demeanour (tick all):"
     -> "demeanour"."""
     return re.sub(r"\([^)]*\)", "", label.lower()).strip(" :-–\t")
+
+
+def _q(span: Span) -> dict:
+    """A mention's qualifiers (set by nla_context); {} when it has none."""
+    return span._.qualifiers or {}
+
+
+@dataclass
+class _Reading:
+    """What the findings step knows about one document while it reads it (nothing is kept
+    between documents): its sentences, mentions, persons and their presence, the quoted
+    tokens, who spoke each speech cue, and the evidence found so far."""
+    doc: Doc
+    text: str
+    sents: List[Span]
+    sent_of: List[int]  # token index -> sentence index
+    mentions: List[Span]
+    by_pos: Dict[Tuple[int, int], Span]  # (start, end) -> the CHILD or ADULT mention
+    persons: List[Person]
+    quoted: List[bool]
+    observed_at: List[int]  # where the officer says "I saw", "on arrival I observed" ...
+    placed_names: Set[str]  # first names of children placed at the scene somewhere in the text
+    speech_by: List[Tuple[Span, Optional[Person]]] = field(default_factory=list)
+    evidence: List[Tuple[str, int, int]] = field(default_factory=list)
+
+    def ok_child(self, p: Optional[Person]) -> bool:
+        """A child who counts for demeanour, voice and reasons: present or not placed anywhere,
+        named and placed elsewhere in the text, or a party to the incident not placed elsewhere."""
+        if p is None or p.kind != "child":
+            return False
+        return p.status in ("present", "unplaced") or (p.named and p.first_name in self.placed_names) \
+            or (p.party and p.status not in ("absent", "elsewhere", "other_household"))  # "V1 told me that S1 used to ..."
+
+    def children_at(self, span: Span) -> Person:
+        """"the children" as one plural person, for a reason about them all written at `span`."""
+        return Person(span.start, span.end, "child", "children", self.sent_of[span.start], plural=True)
 
 
 class NarrativeFindings(People):
@@ -252,7 +291,38 @@ class NarrativeFindings(People):
             self._doc_text = None  # hold no document between calls
 
     def _annotate(self, doc: Doc) -> Doc:
-        text = self._text(doc)
+        """The record's findings, in the order the steps depend on each other: what was said and
+        observed of which child first; then presence (an observation or words imply a child was
+        there); then the values by the rubric."""
+        r = self._read(doc)
+        demeanour_children = self._demeanour(r)
+        voice_children = self._voice(r)
+        reasons = self._reasons(r)
+        child_present, present = self._child_present(r, demeanour_children | voice_children)
+        # voice: recorded, or a reason that covers every present child
+        if voice_children:
+            voice = "recorded"
+        elif reasons and self._reasons_cover(present, [w for _, w in reasons]):
+            voice = "reason_given"
+        else:
+            voice = "missing"
+        referral_mentioned, referral_done = self._referral(r)
+        minimising = self._minimising(r, child_present)
+        yes = child_present == "yes"
+        self._write(r, {
+            "child_present": child_present,
+            "demeanour_recorded": bool(yes and demeanour_children),
+            "voice": voice if yes else "missing",
+            "referral_recorded": bool(yes and referral_mentioned),
+            "referral_mentioned": referral_mentioned,
+            "referral_done": referral_done,
+            "minimising_language": minimising,
+        })
+        return doc
+
+    # ------------------------------------------------------------------ reading one document
+    def _read(self, doc: Doc) -> "_Reading":
+        """Sentences, mentions, persons and their presence, quotes, and who spoke each speech cue."""
         sents = list(doc.sents)
         sent_of = [0] * len(doc)
         for i, s in enumerate(sents):
@@ -265,313 +335,325 @@ class NarrativeFindings(People):
         by_pos = {(s.start, s.end): s for s in mentions if s.label_ in ("CHILD", "ADULT")}
         persons = self.persons(doc, mentions, sent_of)
         self.presence(doc, persons, by_pos)
-        self.pronoun_absence(persons, by_pos, [s for s in mentions if s.label_ == "PRONOUN"])
-        self.pronoun_placement(persons, [s for s in mentions if s.label_ == "PRONOUN"])
-        quoted = self.quote_mask(doc, self.elisions)
-        observed_at = [m.start for m in modifiers if m.label_ == "OBSERVED"]
-        evidence: List[Tuple[str, int, int]] = []
-
-        def q(span: Span) -> dict:
-            return span._.qualifiers or {}
-
+        pronouns = [s for s in mentions if s.label_ == "PRONOUN"]
+        self.pronoun_absence(persons, by_pos, pronouns)
+        self.pronoun_placement(persons, pronouns)
         # a bare "baby" in a record about a pregnancy is the unborn baby unless placed at the scene
         if any(m.label_ == "UNBORN" for m in modifiers):
             for p in persons:
-                span = by_pos.get((p.start, p.end))
                 if p.kind == "child" and not p.named and p.age is None and p.text.lower() in self.unborn_words:
                     p.kind = "unborn"
+        r = _Reading(doc=doc, text=self._text(doc), sents=sents, sent_of=sent_of, mentions=mentions, by_pos=by_pos,
+                     persons=persons, quoted=self.quote_mask(doc, self.elisions),
+                     observed_at=[m.start for m in modifiers if m.label_ == "OBSERVED"],
+                     # a named child placed at the scene anywhere in the text is there in every mention
+                     placed_names={p.first_name for p in persons
+                                   if p.named and p.kind == "child" and p.status in ("present", "unplaced")})
+        r.speech_by = self._speech_cues(r)
+        return r
 
-        # a named child placed at the scene anywhere in the text is there in every mention
-        placed_names = {p.first_name for p in persons
-                        if p.named and p.kind == "child" and p.status in ("present", "unplaced")}
-
-        def ok_child(p: Optional[Person]) -> bool:
-            if p is None or p.kind != "child":
-                return False
-            return p.status in ("present", "unplaced") or (p.named and p.first_name in placed_names) \
-                or (p.party and p.status not in ("absent", "elsewhere", "other_household"))  # "V1 told me that S1 used to ..."
-
-        # speech cues and who spoke them
-        def not_speech(s: Span) -> bool:
-            """'was asked', 'were told' (the listener, not the speaker); 'asked to inform' (a request);
-            'when told' (a participle); 'CAIT informed, strat disc' and 'reported missing' (the cue
-            after its object, nothing said); 'conveyed to custody' (taken there)."""
-            before = doc[s.start - 1].lower_ if s.start > 0 else ""
-            after = doc[s.end].lower_ if s.end < len(doc) else ""
-            cue = s.text.lower()
-            j = s.start - 1  # the auxiliary, over "not", "likewise", "never" ...: "was likewise not asked"
-            while j > 0 and s.start - j <= 3 and doc[j].lower_ in self.passive_adverbs:
-                j -= 1
-            aux = doc[j].lower_ if j >= 0 else ""
-            return (aux in self.passive_aux
-                    or (before in ("not", "never") and cue in self.question_verbs)  # "Rahul not asked about it"
-                    or (cue.startswith("answer") and (before in ("yes", "no") or before[:1].isdigit()))  # "9 yes answers"
-                    or (after == "to" and cue in ("asked", "told", "tells", "asks"))
-                    or (cue in self.participles and before in self.participle_openers)
-                    or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
-                                                        or s.end == len(doc)))
-                    or (cue in self.transport_cues and after == "to"
-                        and any(t.lower_ in self.transport_places for t in doc[s.end + 1:s.end + 4])))
-
-        def passive_by(s: Span) -> Optional[Person]:
-            """'It was stated by Ezra that ...': the person after 'by' is the speaker."""
-            if s.end + 1 < len(doc) and doc[s.end].lower_ == "by":
-                who = next((p for p in persons if p.start in (s.end + 1, s.end + 2) and p.kind != "officer"), None)
-                if who is not None:
-                    return self.resolve(who, persons) if who.kind == "pronoun" else who
-            return None
-
-        def asked_person(s: Span) -> Optional[Person]:
-            """"when I asked him if his dad had been shouting he nodded": a nod or an answer
-            after the officer's question is from the person asked, not the nearest "he"."""
-            lo = max(sents[sent_of[s.start]].start, s.start - 20)
-            for j in range(s.start - 1, lo - 1, -1):
-                if doc[j].lower_ not in self.question_verbs:
-                    continue
-                asker = self.speaker(j, sent_of[j], persons, quoted, carry_over=False)
-                if asker is not None and asker.kind != "officer" or j + 1 >= s.start:
-                    return None
-                named = next((p for p in persons if p.start == j + 1 and p.kind != "pronoun"), None)
-                if named is not None:
-                    return named
-                pron = OBJECT_PRONOUNS.get(doc[j + 1].lower_)
-                if pron is None:
-                    return None
-                return self.resolve(Person(j + 1, j + 2, "pronoun", pron, sent_of[j + 1]), persons)
-            return None
-
-        def in_brackets(s: Span) -> bool:
-            """Inside [square brackets]: a form's unfilled placeholder ("[enter child's words here]")."""
-            line_start = text.rfind("\n", 0, s.start_char) + 1
-            before = text[line_start:s.start_char]
-            return before.rfind("[") > before.rfind("]")
-
-        def participle_subject(s: Span) -> Optional[Person]:
-            """"Mother refused to let officers see Lucas, saying he was in bed": the sentence's subject."""
-            if s.text.lower() not in self.participle_cues or s.start == 0 or doc[s.start - 1].text != ",":
-                return None
-            first = next((p for p in persons if p.sent == sent_of[s.start] and p.start < s.start
-                          and p.kind != "officer" and not p.possessor and not p.addressee), None)
-            if first is None:
-                return None
-            return self.resolve(first, persons) if first.kind == "pronoun" else first
-
-        def told_someone_else(s: Span) -> bool:
-            """"disclosed to IP that ...", "told her mum ...", "told a nurse ...": an adult other than
-            the officers heard it."""
-            cue = s.text.lower()
-            if cue in self.told_direct:
-                j = s.end
-            elif cue in self.told_with_to and s.end < len(doc) and doc[s.end].lower_ == "to":
-                j = s.end + 1
-            else:
-                return False
-            first = doc[j].lower_ if j < len(doc) else ""
-            while j < len(doc) and doc[j].lower_ in ("a", "an", "the", "her", "his", "their"):
-                j += 1
-            listener = next((p for p in persons if p.start == j), None)
-            if listener is None and first in ("her", "him"):
-                # "Chloe told her tonight that ...": not Chloe herself; the last other woman named
-                want = "female" if first == "her" else "male"
-                speaker = self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=False)
-                listener = next((p for p in reversed(persons) if p.end <= s.start and p is not speaker
-                                 and p.kind == "adult" and p.gender in (want, None) and not p.possessor
-                                 and p.sent >= sent_of[s.start] - 1), None)
-            return listener is not None and listener.kind == "adult"
-
+    # ------------------------------------------------------------------ speech cues and who spoke them
+    def _speech_cues(self, r: "_Reading") -> List[Tuple[Span, Optional[Person]]]:
         speech_by = []
-        for s in mentions:
-            if s.label_ != "SPEECH" or q(s).get("presence") == "absent" or quoted[s.start] or in_brackets(s):
+        for s in r.mentions:
+            if s.label_ != "SPEECH" or _q(s).get("presence") == "absent" or r.quoted[s.start] or self._in_brackets(r, s):
                 continue
-            by = passive_by(s) or participle_subject(s)
-            answered = asked_person(s) if s.text.lower() in self.answer_cues else None
+            by = self._passive_by(r, s) or self._participle_subject(r, s)
+            answered = self._asked_person(r, s) if s.text.lower() in self.answer_cues else None
             if by is not None:
                 speech_by.append((s, by))
             elif answered is not None:
                 speech_by.append((s, answered))
-            elif not not_speech(s):
-                speech_by.append((s, self.speaker(s.start, sent_of[s.start], persons, quoted,
+            elif not self._not_speech(r, s):
+                speech_by.append((s, self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted,
                                                   carry_over=s.id_ != "speech_weak")))
+        return speech_by
 
-        def reported_by_other(span: Span, own: Optional[Person]) -> bool:
-            """Inside someone else's account: an earlier speech cue in the sentence by another person
-            (not the officer's own question: "When I asked Poppy what happened she said ...")."""
-            for s, who in speech_by:
-                if s.text.lower() in self.loud_verbs:
-                    continue  # "asked him if his dad had been shouting - he nodded": an act, not an account
-                if (who is None or who.kind == "officer") and s.text.lower() in self.question_verbs:
-                    # the officer's question, also in logs that drop the "I" ("Asked her if ...")
-                    continue
-                if sent_of[s.start] == sent_of[span.start] and s.end <= span.start and who is not own:
-                    obs = [o for o in observed_at if s.end <= o < span.start]
-                    if not obs:
-                        return True
+    def _not_speech(self, r: "_Reading", s: Span) -> bool:
+        """'was asked', 'were told' (the listener, not the speaker); 'asked to inform' (a request);
+        'when told' (a participle); 'CAIT informed, strat disc' and 'reported missing' (the cue
+        after its object, nothing said); 'conveyed to custody' (taken there)."""
+        doc = r.doc
+        before = doc[s.start - 1].lower_ if s.start > 0 else ""
+        after = doc[s.end].lower_ if s.end < len(doc) else ""
+        cue = s.text.lower()
+        j = s.start - 1  # the auxiliary, over "not", "likewise", "never" ...: "was likewise not asked"
+        while j > 0 and s.start - j <= 3 and doc[j].lower_ in self.passive_adverbs:
+            j -= 1
+        aux = doc[j].lower_ if j >= 0 else ""
+        return (aux in self.passive_aux
+                or (before in ("not", "never") and cue in self.question_verbs)  # "Rahul not asked about it"
+                or (cue.startswith("answer") and (before in ("yes", "no") or before[:1].isdigit()))  # "9 yes answers"
+                or (after == "to" and cue in ("asked", "told", "tells", "asks"))
+                or (cue in self.participles and before in self.participle_openers)
+                or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
+                                                    or s.end == len(doc)))
+                or (cue in self.transport_cues and after == "to"
+                    and any(t.lower_ in self.transport_places for t in doc[s.end + 1:s.end + 4])))
+
+    def _passive_by(self, r: "_Reading", s: Span) -> Optional[Person]:
+        """'It was stated by Ezra that ...': the person after 'by' is the speaker."""
+        if s.end + 1 < len(r.doc) and r.doc[s.end].lower_ == "by":
+            who = next((p for p in r.persons if p.start in (s.end + 1, s.end + 2) and p.kind != "officer"), None)
+            if who is not None:
+                return self.resolve(who, r.persons) if who.kind == "pronoun" else who
+        return None
+
+    def _asked_person(self, r: "_Reading", s: Span) -> Optional[Person]:
+        """"when I asked him if his dad had been shouting he nodded": a nod or an answer
+        after the officer's question is from the person asked, not the nearest "he"."""
+        doc, sent_of = r.doc, r.sent_of
+        lo = max(r.sents[sent_of[s.start]].start, s.start - 20)
+        for j in range(s.start - 1, lo - 1, -1):
+            if doc[j].lower_ not in self.question_verbs:
+                continue
+            asker = self.speaker(j, sent_of[j], r.persons, r.quoted, carry_over=False)
+            if asker is not None and asker.kind != "officer" or j + 1 >= s.start:
+                return None
+            named = next((p for p in r.persons if p.start == j + 1 and p.kind != "pronoun"), None)
+            if named is not None:
+                return named
+            pron = OBJECT_PRONOUNS.get(doc[j + 1].lower_)
+            if pron is None:
+                return None
+            return self.resolve(Person(j + 1, j + 2, "pronoun", pron, sent_of[j + 1]), r.persons)
+        return None
+
+    @staticmethod
+    def _in_brackets(r: "_Reading", s: Span) -> bool:
+        """Inside [square brackets]: a form's unfilled placeholder ("[enter child's words here]")."""
+        line_start = r.text.rfind("\n", 0, s.start_char) + 1
+        before = r.text[line_start:s.start_char]
+        return before.rfind("[") > before.rfind("]")
+
+    def _participle_subject(self, r: "_Reading", s: Span) -> Optional[Person]:
+        """"Mother refused to let officers see Lucas, saying he was in bed": the sentence's subject."""
+        if s.text.lower() not in self.participle_cues or s.start == 0 or r.doc[s.start - 1].text != ",":
+            return None
+        first = next((p for p in r.persons if p.sent == r.sent_of[s.start] and p.start < s.start
+                      and p.kind != "officer" and not p.possessor and not p.addressee), None)
+        if first is None:
+            return None
+        return self.resolve(first, r.persons) if first.kind == "pronoun" else first
+
+    def _told_someone_else(self, r: "_Reading", s: Span) -> bool:
+        """"disclosed to IP that ...", "told her mum ...", "told a nurse ...": an adult other than
+        the officers heard it."""
+        doc = r.doc
+        cue = s.text.lower()
+        if cue in self.told_direct:
+            j = s.end
+        elif cue in self.told_with_to and s.end < len(doc) and doc[s.end].lower_ == "to":
+            j = s.end + 1
+        else:
             return False
+        first = doc[j].lower_ if j < len(doc) else ""
+        while j < len(doc) and doc[j].lower_ in ("a", "an", "the", "her", "his", "their"):
+            j += 1
+        listener = next((p for p in r.persons if p.start == j), None)
+        if listener is None and first in ("her", "him"):
+            # "Chloe told her tonight that ...": not Chloe herself; the last other woman named
+            want = "female" if first == "her" else "male"
+            speaker = self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted, carry_over=False)
+            listener = next((p for p in reversed(r.persons) if p.end <= s.start and p is not speaker
+                             and p.kind == "adult" and p.gender in (want, None) and not p.possessor
+                             and p.sent >= r.sent_of[s.start] - 1), None)
+        return listener is not None and listener.kind == "adult"
 
-        # --- demeanour: the officer's own observation of a present child
-        demeanour_children: Set[int] = set()
-        not_observations = [m for m in mentions if m.label_ in ("MINIMISING", "ADULT", "CHILD")]
-        for s in mentions:
-            if s.label_ != "DEMEANOUR" or quoted[s.start]:
+    def _reported_by_other(self, r: "_Reading", span: Span, own: Optional[Person]) -> bool:
+        """Inside someone else's account: an earlier speech cue in the sentence by another person
+        (not the officer's own question: "When I asked Poppy what happened she said ...")."""
+        for s, who in r.speech_by:
+            if s.text.lower() in self.loud_verbs:
+                continue  # "asked him if his dad had been shouting - he nodded": an act, not an account
+            if (who is None or who.kind == "officer") and s.text.lower() in self.question_verbs:
+                # the officer's question, also in logs that drop the "I" ("Asked her if ...")
+                continue
+            if r.sent_of[s.start] == r.sent_of[span.start] and s.end <= span.start and who is not own:
+                if not any(s.end <= o < span.start for o in r.observed_at):
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ demeanour
+    def _demeanour(self, r: "_Reading") -> Set[int]:
+        """The officer's own observation of a present child: the children (by mention start) observed."""
+        doc, sent_of, persons = r.doc, r.sent_of, r.persons
+        children: Set[int] = set()
+        not_observations = [m for m in r.mentions if m.label_ in ("MINIMISING", "ADULT", "CHILD")]
+        for s in r.mentions:
+            if s.label_ != "DEMEANOUR" or r.quoted[s.start]:
                 continue
             if any(m.start < s.end and s.start < m.end for m in not_observations):
                 continue  # "the injured party"; "slept thru it so not affected" (a minimising phrase)
-            if doc[s.start].is_title and s.start > sents[sent_of[s.start]].start and s.end < len(doc) \
+            if doc[s.start].is_title and s.start > r.sents[sent_of[s.start]].start and s.end < len(doc) \
                     and doc[s.end].is_title:
                 continue  # a name: "the Bright Sky app", "Happy Days Nursery"
             if s.start > 0 and doc[s.start - 1].lower_ in self.scene_subjects:
                 continue  # "all calm on arrival", "everything quiet": the scene, not a child
-            who = self.speaker(s.start, sent_of[s.start], persons, quoted, skip_officers=True)
+            who = self.speaker(s.start, sent_of[s.start], persons, r.quoted, skip_officers=True)
             after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
                           and p.kind != "pronoun" and s.end < len(doc) and doc[s.end].lower_ in ("to", "on", "for", "of")),
                          None)
             if after is not None:  # "no injuries to Ms Carr", "no marks on the baby"
                 who = after
-            if not ok_child(who) and (who is None or who.sent != sent_of[s.start]) \
+            if not r.ok_child(who) and (who is None or who.sent != sent_of[s.start]) \
                     and self._heading_over(doc, s.start) in self.observation_headings:
                 # "Demeanour: jaw clenched, knee going": the officer's note on the block's child
-                who = next((p for p in reversed(persons) if p.start < s.start and ok_child(p)), who)
-            if not ok_child(who):
+                who = next((p for p in reversed(persons) if p.start < s.start and r.ok_child(p)), who)
+            if not r.ok_child(who):
                 continue
-            if q(s).get("source") == "reported" or reported_by_other(s, None):
+            if _q(s).get("source") == "reported" or self._reported_by_other(r, s, None):
                 continue
-            evidence.append(("DEMEANOUR", s.start, s.end))
-            demeanour_children.add(who.start)
+            r.evidence.append(("DEMEANOUR", s.start, s.end))
+            children.add(who.start)
+        return children
 
-        # --- voice: the child's own words, views, wishes or feelings
-        reason_spans = [s for s in mentions if s.label_ == "NO_VOICE_REASON"]
+    # ------------------------------------------------------------------ voice
+    def _in_reason(self, r: "_Reading", span: Span) -> bool:
+        """"did not want to talk to us" is a reason, not a view; so is what a speech cue
+        introduces when a reason follows it closely ("said through the door he did not want
+        to talk", "asked that he was not woken")."""
+        return any((m.start < span.end and span.start < m.end)
+                   or (r.sent_of[m.start] == r.sent_of[span.start] and 0 <= m.start - span.end <= 8)
+                   for m in r.mentions if m.label_ == "NO_VOICE_REASON")
 
-        def in_reason(span: Span) -> bool:
-            """"did not want to talk to us" is a reason, not a view; so is what a speech cue
-            introduces when a reason follows it closely ("said through the door he did not want
-            to talk", "asked that he was not woken")."""
-            return any((r.start < span.end and span.start < r.end)
-                       or (sent_of[r.start] == sent_of[span.start] and 0 <= r.start - span.end <= 8)
-                       for r in reason_spans)
+    def _heading_child(self, r: "_Reading", s: Span, who: Optional[Person]) -> Optional[Person]:
+        """Under "Voice of child:" with no one named before the cue in its sentence ("Voice of
+        child: said mummy and Steve were shouting"): the child last named before it."""
+        if r.ok_child(who) or (who is not None and who.sent == r.sent_of[s.start]) \
+                or self._heading_over(r.doc, s.start) not in self.voice_headings \
+                or s.text.lower() in self.question_verbs:  # "Wishes and feelings: not asked"
+            return who
+        return next((p for p in reversed(r.persons) if p.start < s.start and r.ok_child(p)), who)
 
-        def heading_child(s: Span, who: Optional[Person]) -> Optional[Person]:
-            """Under "Voice of child:" with no one named before the cue in its sentence ("Voice of
-            child: said mummy and Steve were shouting"): the child last named before it."""
-            if ok_child(who) or (who is not None and who.sent == sent_of[s.start]) \
-                    or self._heading_over(doc, s.start) not in self.voice_headings \
-                    or s.text.lower() in self.question_verbs:  # "Wishes and feelings: not asked"
-                return who
-            return next((p for p in reversed(persons) if p.start < s.start and ok_child(p)), who)
-
-        voice_children: Set[int] = set()
-        speech_by = [(s, heading_child(s, who)) for s, who in speech_by]
-        for s, who in speech_by:
-            if q(s).get("source") == "reported" or not ok_child(who) or in_reason(s) or told_someone_else(s):
+    def _officers_question(self, r: "_Reading", span: Span) -> bool:
+        """"I asked if she would like to talk": a wish inside the officer's own question."""
+        doc = r.doc
+        lo = max(r.sents[r.sent_of[span.start]].start, span.start - 8)
+        for i in range(span.start - 1, lo - 1, -1):
+            if doc[i].lower_ not in ("if", "whether"):
                 continue
-            if reported_by_other(s, who):
-                continue
-            evidence.append(("VOICE", s.start, self._clause_end(doc, s, quoted)))
-            voice_children.add(who.start)
-        def officers_question(span: Span) -> bool:
-            """"I asked if she would like to talk": a wish inside the officer's own question."""
-            lo = max(sents[sent_of[span.start]].start, span.start - 8)
-            for i in range(span.start - 1, lo - 1, -1):
-                if doc[i].lower_ not in ("if", "whether"):
-                    continue
-                # "asked if", "asked her if", "asked Maisie whether"
-                ask = next((j for j in range(i - 1, max(lo, i - 4) - 1, -1)
-                            if doc[j].lower_ in self.question_verbs), None)
-                if ask is not None:
-                    asker = self.speaker(ask, sent_of[span.start], persons, quoted, carry_over=False)
-                    return asker is None or asker.kind == "officer"
-            return False
+            # "asked if", "asked her if", "asked Maisie whether"
+            ask = next((j for j in range(i - 1, max(lo, i - 4) - 1, -1)
+                        if doc[j].lower_ in self.question_verbs), None)
+            if ask is not None:
+                asker = self.speaker(ask, r.sent_of[span.start], r.persons, r.quoted, carry_over=False)
+                return asker is None or asker.kind == "officer"
+        return False
 
-        for s in mentions:
-            if s.label_ != "VIEWS" or quoted[s.start] or officers_question(s) or in_brackets(s) \
-                    or self._heading_at(doc, s.start) is not None:
+    def _voice(self, r: "_Reading") -> Set[int]:
+        """The child's own words, views, wishes or feelings: the children (by mention start) heard."""
+        children: Set[int] = set()
+        r.speech_by = [(s, self._heading_child(r, s, who)) for s, who in r.speech_by]
+        for s, who in r.speech_by:
+            if _q(s).get("source") == "reported" or not r.ok_child(who) or self._in_reason(r, s) \
+                    or self._told_someone_else(r, s):
+                continue
+            if self._reported_by_other(r, s, who):
+                continue
+            r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
+            children.add(who.start)
+        for s in r.mentions:
+            if s.label_ != "VIEWS" or r.quoted[s.start] or self._officers_question(r, s) or self._in_brackets(r, s) \
+                    or self._heading_at(r.doc, s.start) is not None:
                 continue  # "Wishes and feelings:" names a topic; "[enter child's wishes here]" is a blank form
-            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
-            if not ok_child(who) or q(s).get("source") == "reported" or reported_by_other(s, who) or in_reason(s) \
-                    or q(s).get("presence") == "absent":
+            who = self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted)
+            if not r.ok_child(who) or _q(s).get("source") == "reported" or self._reported_by_other(r, s, who) \
+                    or self._in_reason(r, s) or _q(s).get("presence") == "absent":
                 continue  # "it was not possible to obtain her views"
-            evidence.append(("VOICE", s.start, self._clause_end(doc, s, quoted)))
-            voice_children.add(who.start)
+            r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
+            children.add(who.start)
+        return children
 
-        # --- reasons the child was not spoken to
-        def not_a_reason(s: Span) -> bool:
-            """'she declined hospital', 'would not let go', 'he didn't wake during the arrest'."""
-            nxt = doc[s.end].lower_ if s.end < len(doc) else ""
-            last = s.text.lower().split()[-1]
-            if s.id_ == "refused" and last in ("refused", "declined", "objected", "refuses", "declines", "let") \
-                    and nxt in self.refused_followers:
-                return not (nxt == "to" and any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.refusal_to))
-            if s.text.lower() in self.sleep_only_reasons and not any(t.lower_ in self.sleep_words
-                                                                     for t in sents[sent_of[s.start]]):
-                return True  # "chn present, not disturbed" says nothing of sleep: no reason (asleep and not woken is one)
-            if s.text.lower().endswith("wake") and s.start > 0 and nxt not in self.woken_objects:
-                before = doc[s.start - 1].lower_ if doc[s.start].norm_ == "not" else doc[s.start].lower_
-                return before in self.observation_aux
-            return False
+    # ------------------------------------------------------------------ reasons not spoken to
+    def _not_a_reason(self, r: "_Reading", s: Span) -> bool:
+        """'she declined hospital', 'would not let go', 'he didn't wake during the arrest'."""
+        doc = r.doc
+        nxt = doc[s.end].lower_ if s.end < len(doc) else ""
+        last = s.text.lower().split()[-1]
+        if s.id_ == "refused" and last in ("refused", "declined", "objected", "refuses", "declines", "let") \
+                and nxt in self.refused_followers:
+            return not (nxt == "to" and any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.refusal_to))
+        if s.text.lower() in self.sleep_only_reasons and not any(t.lower_ in self.sleep_words
+                                                                 for t in r.sents[r.sent_of[s.start]]):
+            return True  # "chn present, not disturbed" says nothing of sleep: no reason (asleep and not woken is one)
+        if s.text.lower().endswith("wake") and s.start > 0 and nxt not in self.woken_objects:
+            before = doc[s.start - 1].lower_ if doc[s.start].norm_ == "not" else doc[s.start].lower_
+            return before in self.observation_aux
+        return False
 
-        def children_at(span: Span) -> Person:
-            """"the children" as one plural person, for a reason about them all written at `span`."""
-            return Person(span.start, span.end, "child", "children", sent_of[span.start], plural=True)
+    def _reason_subject(self, r: "_Reading", s: Span) -> Optional[Person]:
+        """The child (or "the children") a reason cue is about; None when it is about no present child."""
+        doc, sent_of, persons = r.doc, r.sent_of, r.persons
+        carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later", "too_distressed")
+        who = self.speaker(s.start, sent_of[s.start], persons, r.quoted, carry_over=carry)
+        nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
+        if who is not None and nearest and nearest[-1].kind == "pronoun" and nearest[-1].plural and r.ok_child(who):
+            who = Person(who.start, who.end, "child", who.text, who.sent, plural=True, status=who.status)
+        else:
+            # "Both children (Ava 6, Zac 4) were asleep and not woken": the names are an
+            # apposition; the reason is about the group the sentence opens with
+            group = [p for p in nearest if p.kind != "pronoun"]
+            close = next((t.i for t in doc[group[0].end:s.start] if t.text == ")"), None) if group else None
+            if group and group[0].plural and r.ok_child(group[0]) and doc[group[0].end].text == "(" \
+                    and close is not None and all(p.end <= close for p in group):
+                who = group[0]
+        any_child = any(r.ok_child(p) for p in persons)
+        if s.text.lower().split()[0] in ("neither", "none", "nor") and any_child:
+            who = r.children_at(s)  # "Neither child was woken"
+        elif who is not None and who.kind == "child" and not r.ok_child(who) and who.start > 0 \
+                and doc[who.start - 1].lower_ in ("neither", "none", "nor", "both") and any_child:
+            who = r.children_at(s)  # "Neither child was spoken to: they speak only Sorani ..." (not absence)
+        if not r.ok_child(who):
+            # "decided not to wake them": the child is the object, not the subject
+            obj = next((t for t in (doc[s.end - 1], doc[s.end] if s.end < len(doc) else None)
+                        if t is not None and t.lower_ in OBJECT_PRONOUNS), None)
+            if obj is not None:
+                pron = OBJECT_PRONOUNS[obj.lower_]
+                found = self.resolve(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i],
+                                            gender={"he": "male", "she": "female"}.get(pron),
+                                            plural=pron == "they", block_child=who.block_child if who else None),
+                                     persons)
+                if r.ok_child(found):
+                    who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
+                                 status=found.status, named=found.named, age=found.age) if pron == "they" else found
+        inside = next((p for p in persons if s.start <= p.start < s.end and p.kind == "child"), None)
+        if not r.ok_child(who) and inside is not None and inside.plural and any_child:
+            who = r.children_at(s)  # "asked that officers did not speak to the children as ...": about them all
+        if r.ok_child(who):
+            return who
+        kids = [p for p in persons if p.sent == sent_of[s.start] and r.ok_child(p)]
+        in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
+        if kids:
+            return kids[0]
+        if not in_sent and any_child and not (
+                s.start > 0 and doc[s.start - 1].is_alpha and (doc[s.start - 1].is_title or doc[s.start - 1].is_upper)
+                and not doc[s.start - 1].is_stop and not any(p.start == s.start - 1 for p in persons)):
+            # (not "HOLT to be interviewed": a name the reason is about)
+            # "VOICE OF THE CHILD: Not spoken to - both aged 2": a reason with no one named
+            return r.children_at(s)
+        return None
 
+    def _reasons(self, r: "_Reading") -> List[Tuple[Span, Person]]:
+        """Why a child was not spoken to, and about whom: reason cues in the text, then a form's
+        "Reason not spoken to:" box."""
         reasons: List[Tuple[Span, Person]] = []
-        for s in mentions:
-            if s.label_ != "NO_VOICE_REASON" or not_a_reason(s):
+        for s in r.mentions:
+            if s.label_ != "NO_VOICE_REASON" or self._not_a_reason(r, s):
                 continue
-            if q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
-                    s.id_ == "refused" and "NEGATED" not in q(s).get("modifiers", [])):
+            if _q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
+                    s.id_ == "refused" and "NEGATED" not in _q(s).get("modifiers", [])):
                 continue  # "not spoken to due to time": not a reason the rubric accepts (decisions 8, 39);
                 # but asleep and deliberately not woken is one whatever the hour, and so is a recorded
                 # refusal whatever its grounds ("the IP refused saying they had school in the morning")
-            carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later", "too_distressed")
-            who = self.speaker(s.start, sent_of[s.start], persons, quoted, carry_over=carry)
-            nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
-            if who is not None and nearest and nearest[-1].kind == "pronoun" and nearest[-1].plural and ok_child(who):
-                who = Person(who.start, who.end, "child", who.text, who.sent, plural=True, status=who.status)
-            else:
-                # "Both children (Ava 6, Zac 4) were asleep and not woken": the names are an
-                # apposition; the reason is about the group the sentence opens with
-                group = [p for p in nearest if p.kind != "pronoun"]
-                close = next((t.i for t in doc[group[0].end:s.start] if t.text == ")"), None) if group else None
-                if group and group[0].plural and ok_child(group[0]) and doc[group[0].end].text == "(" \
-                        and close is not None and all(p.end <= close for p in group):
-                    who = group[0]
-            if s.text.lower().split()[0] in ("neither", "none", "nor") and any(ok_child(p) for p in persons):
-                who = children_at(s)  # "Neither child was woken"
-            elif who is not None and who.kind == "child" and not ok_child(who) and who.start > 0 \
-                    and doc[who.start - 1].lower_ in ("neither", "none", "nor", "both") and any(ok_child(p) for p in persons):
-                who = children_at(s)  # "Neither child was spoken to: they speak only Sorani ..." (not absence)
-            if not ok_child(who):
-                # "decided not to wake them": the child is the object, not the subject
-                obj = next((t for t in (doc[s.end - 1], doc[s.end] if s.end < len(doc) else None)
-                            if t is not None and t.lower_ in OBJECT_PRONOUNS), None)
-                if obj is not None:
-                    pron = OBJECT_PRONOUNS[obj.lower_]
-                    found = self.resolve(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i],
-                                                gender={"he": "male", "she": "female"}.get(pron),
-                                                plural=pron == "they", block_child=who.block_child if who else None),
-                                         persons)
-                    if ok_child(found):
-                        who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
-                                     status=found.status, named=found.named, age=found.age) if pron == "they" else found
-            inside = next((p for p in persons if s.start <= p.start < s.end and p.kind == "child"), None)
-            if not ok_child(who) and inside is not None and inside.plural and any(ok_child(p) for p in persons):
-                who = children_at(s)  # "asked that officers did not speak to the children as ...": about them all
-            if not ok_child(who):
-                kids = [p for p in persons if p.sent == sent_of[s.start] and ok_child(p)]
-                in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
-                if kids:
-                    who = kids[0]
-                elif not in_sent and any(ok_child(p) for p in persons) and not (
-                        s.start > 0 and doc[s.start - 1].is_alpha and (doc[s.start - 1].is_title or doc[s.start - 1].is_upper)
-                        and not doc[s.start - 1].is_stop and not any(p.start == s.start - 1 for p in persons)):
-                    # (not "HOLT to be interviewed": a name the reason is about)
-                    # "VOICE OF THE CHILD: Not spoken to - both aged 2": a reason with no one named
-                    who = children_at(s)
-                else:
-                    continue
+            who = self._reason_subject(r, s)
+            if who is None:
+                continue
             reasons.append((s, who))
-            evidence.append(("VOICE_REASON", s.start, s.end))
+            r.evidence.append(("VOICE_REASON", s.start, s.end))
         # a form's "Reason not spoken to:" box filled in ("[x] Asleep - not woken", "2 yrs, only a few
         # words"); left blank ("____", "[ ] Too young") it is no reason
+        doc, text = r.doc, r.text
         for hs, he, value in doc._.headings or []:
             label = heading_label(text[hs:he])
             answer = self.ticked_value(value).strip(" _-.")
@@ -579,31 +661,38 @@ class NarrativeFindings(People):
                 continue
             start = text.find(value, he)
             span = doc.char_span(start, start + len(value), alignment_mode="expand") if start >= 0 else None
-            if span is None or not any(ok_child(p) for p in persons) or any(r.start >= span.start and r.end <= span.end
-                                                                            for r, _ in reasons):
+            if span is None or not any(r.ok_child(p) for p in r.persons) or any(
+                    m.start >= span.start and m.end <= span.end for m, _ in reasons):
                 continue
             ticked = answer != value.strip(" _-.")
-            if not ticked and (not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in mentions)
-                               or any(span.start <= c.start < span.end for c, _ in speech_by)):
+            if not ticked and (not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in r.mentions)
+                               or any(span.start <= c.start < span.end for c, _ in r.speech_by)):
                 continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
             named = re.search(r"\(([^)]*)\)", text[hs:he])  # "Reason not spoken to (Jack):"
-            who = next((p for p in persons if named and ok_child(p) and p.first_name
+            who = next((p for p in r.persons if named and r.ok_child(p) and p.first_name
                         == named.group(1).split()[0].lower()), None) if named else None
-            reasons.append((span, who or children_at(span)))
-            evidence.append(("VOICE_REASON", span.start, span.end))
+            reasons.append((span, who or r.children_at(span)))
+            r.evidence.append(("VOICE_REASON", span.start, span.end))
+        return reasons
 
-        # --- presence; a child named only inside an adult's account ("mum said the kids are
-        # terrified of him") is placed at the scene only when the account says where they were
+    # ------------------------------------------------------------------ presence
+    def _child_present(self, r: "_Reading", heard_or_seen: Set[int]) -> Tuple[str, List[Person]]:
+        """child_present by the rubric, and the children it counts as present; `heard_or_seen` are
+        the children an observation or their own words were attributed to."""
+        persons, mentions, sent_of = r.persons, r.mentions, r.sent_of
+        # a child named only inside an adult's account ("mum said the kids are terrified of him")
+        # is placed at the scene only when the account says where they were
         for p in persons:
             if p.kind == "child" and p.status == "present" and not p.heading:
-                span = by_pos.get((p.start, p.end))
-                if span is not None and q(span).get("placement") != "scene" and any(
+                span = r.by_pos.get((p.start, p.end))
+                if span is not None and _q(span).get("placement") != "scene" and any(
                         sent_of[s.start] == p.sent and s.end <= p.start and who is not None and who.kind == "adult"
-                        for s, who in speech_by):
+                        for s, who in r.speech_by):
                     p.status = "reported"
+
         def placed_at_scene(p: Person) -> bool:
-            span = by_pos.get((p.start, p.end))
-            return span is not None and q(span).get("placement") == "scene"
+            span = r.by_pos.get((p.start, p.end))
+            return span is not None and _q(span).get("placement") == "scene"
 
         # "no other persons, adults or children, were found": children named in a scene-empty
         # statement are absent
@@ -612,8 +701,7 @@ class NarrativeFindings(People):
         empty_sents = {sent_of[m.start] for m in mentions if m.label_ == "SCENE_EMPTY"}
         for p in persons:
             if p.kind == "child" and not p.named and p.status == "present" and empty_sents and (
-                    p.sent in empty_sents or p.age is None and not p.heading and p.start not in
-                    demeanour_children | voice_children):
+                    p.sent in empty_sents or p.age is None and not p.heading and p.start not in heard_or_seen):
                 p.status = "absent"
         present = [p for p in persons if p.kind == "child" and (p.status == "present" or p.party and p.status != "other")]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
@@ -623,11 +711,12 @@ class NarrativeFindings(People):
             # put a child back at the scene; only a placement, an observation or words do
             present = []
         # only an adult son or daughter at the scene: the narrative has said who was there
-        adult_children = [p for p in persons if p.kind == "adult" and by_pos.get((p.start, p.end)) is not None
-                          and by_pos[(p.start, p.end)].id_ == "adult_child" and q(by_pos[(p.start, p.end)]).get("presence") == "present"]
+        adult_children = [p for p in persons if p.kind == "adult" and r.by_pos.get((p.start, p.end)) is not None
+                          and r.by_pos[(p.start, p.end)].id_ == "adult_child"
+                          and _q(r.by_pos[(p.start, p.end)]).get("presence") == "present"]
         # an observation or words attributed to a child the record says was not there ("no other
         # persons, adults or children, were found. No injuries were seen") do not bring them back
-        implied = [p for p in persons if p.start in demeanour_children | voice_children and p.status != "absent"]
+        implied = [p for p in persons if p.start in heard_or_seen and p.status != "absent"]
         if present or implied:
             child_present = "yes"
         elif absent or adult_children or any(m.label_ == "SCENE_EMPTY" for m in mentions):
@@ -636,45 +725,41 @@ class NarrativeFindings(People):
         else:
             child_present = "not_recorded"
         for p in present + implied:
-            evidence.append(("CHILD_PRESENT", p.start, p.end))
+            r.evidence.append(("CHILD_PRESENT", p.start, p.end))
         if child_present != "yes":
             for p in absent:
-                evidence.append(("CHILD_ABSENT", p.start, p.end))
+                r.evidence.append(("CHILD_ABSENT", p.start, p.end))
+        return child_present, present + implied
 
-        # --- voice value: recorded, or a reason that covers every present child
-        if voice_children:
-            voice = "recorded"
-        elif reasons and self._reasons_cover(present + implied, [w for _, w in reasons]):
-            voice = "reason_given"
-        else:
-            voice = "missing"
+    # ------------------------------------------------------------------ referral
+    def _for_an_adult(self, r: "_Reading", ref: Span) -> bool:
+        """"DA PPN submitted for Angela" or "for AP", an adult: an adult's referral (decision 35)."""
+        doc = r.doc
+        at = next((t.i for t in doc[ref.end:min(len(doc), ref.end + 3)] if t.lower_ == "for"), None)
+        if at is None:
+            return False
+        who = next((p for p in r.persons if p.start in (at + 1, at + 2) and p.kind != "pronoun"), None)
+        if who is None or who.kind != "adult" or not (who.named or who.text.lower() in self.party_roles):
+            return False  # (a party role relabelled a child by age, "AP ... DOB 14/09/2007", is a child's)
+        # "for Kelly and Rosie": not when a child is among those it is for
+        return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
+                       for p in r.persons)
 
-        # --- referral
-        def for_an_adult(ref: Span) -> bool:
-            """"DA PPN submitted for Angela" or "for AP", an adult: an adult's referral (decision 35)."""
-            at = next((t.i for t in doc[ref.end:min(len(doc), ref.end + 3)] if t.lower_ == "for"), None)
-            if at is None:
-                return False
-            who = next((p for p in persons if p.start in (at + 1, at + 2) and p.kind != "pronoun"), None)
-            if who is None or who.kind != "adult" or not (who.named or who.text.lower() in self.party_roles):
-                return False  # (a party role relabelled a child by age, "AP ... DOB 14/09/2007", is a child's)
-            # "for Kelly and Rosie": not when a child is among those it is for
-            return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
-                           for p in persons)
-
-        adult_refs = [s for s in mentions if s.label_ == "ADULT_REFERRAL"]
-        not_refs = adult_refs + [s for s in mentions if s.label_ == "NOT_REFERRAL"]  # "referred to as Child A"
+    def _referral(self, r: "_Reading") -> Tuple[bool, bool]:
+        """(a referral for the children is recorded, it is said to be done rather than requested)."""
+        doc, sents, sent_of = r.doc, r.sents, r.sent_of
+        adult_refs = [s for s in r.mentions if s.label_ == "ADULT_REFERRAL"]
+        not_refs = adult_refs + [s for s in r.mentions if s.label_ == "NOT_REFERRAL"]  # "referred to as Child A"
         referral_spans = []
-        for s in mentions:
+        for s in r.mentions:
             if s.label_ != "REFERRAL":
                 continue
-            qs = q(s)
+            qs = _q(s)
             if qs.get("presence") == "absent" or qs.get("temporality") in ("historical", "hypothetical") \
                     or qs.get("subject") == "adult":  # "DA PPN submitted for IP"
                 continue
-            if any(a.start < s.end and s.start < a.end for a in not_refs) or for_an_adult(s):
+            if any(a.start < s.end and s.start < a.end for a in not_refs) or self._for_an_adult(r, s):
                 continue
-            sid = s.id_
             sent = sents[sent_of[s.start]]
             heading = self._heading_at(doc, s.start)
             if heading is not None:
@@ -684,37 +769,41 @@ class NarrativeFindings(People):
                 if not words or words[0] not in self.affirmative or not self._near_verb(
                         doc, s, sent, self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}, window=4):
                     continue
-            if sid == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
+            if s.id_ == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
                 continue
-            if sid == "agency" and not self._near_verb(doc, s, sent, self.sharing_verbs, window=10):
+            if s.id_ == "agency" and not self._near_verb(doc, s, sent, self.sharing_verbs, window=10):
                 continue  # "open to social work" is involvement, "social worker informed" is sharing
             referral_spans.append(s)
-            evidence.append(("REFERRAL", s.start, s.end))
-        referral_mentioned = bool(referral_spans)
+            r.evidence.append(("REFERRAL", s.start, s.end))
         # said to be done (not requested): what a supervisor review must say to count
-        referral_done = any(self._near_verb(doc, s, sents[sent_of[s.start]], self.completion_verbs, window=12)
-                            for s in referral_spans)
+        done = any(self._near_verb(doc, s, sents[sent_of[s.start]], self.completion_verbs, window=12)
+                   for s in referral_spans)
+        return bool(referral_spans), done
 
-        # --- minimising language about children
-        rejects = [s for s in mentions if s.label_ == "MIN_REJECT"]
+    # ------------------------------------------------------------------ minimising language
+    @staticmethod
+    def _rejected(r: "_Reading", s: Span) -> bool:
+        """Quoted to reject it: a rejection cue in the sentence, or opening the next one."""
+        sent_of = r.sent_of
+        for m in r.mentions:
+            if m.label_ != "MIN_REJECT":
+                continue
+            if sent_of[m.start] == sent_of[s.start] and -10 <= (m.start - s.end) and (s.start - m.end) <= 10:
+                return True
+            if sent_of[m.start] == sent_of[s.start] + 1 and m.start - r.sents[sent_of[m.start]].start <= 6:
+                return True
+            if m.id_ == "rejected_strong" and 0 < sent_of[m.start] - sent_of[s.start] <= 2 \
+                    and r.doc[s.start:m.start].text.count("\n\n") == 0:
+                return True  # "... 'she's used to us arguing'. ... I do not accept that Kayla is unaffected"
+        return False
 
-        def rejected(s: Span) -> bool:
-            """Quoted to reject it: a rejection cue in the sentence, or opening the next one."""
-            for r in rejects:
-                if sent_of[r.start] == sent_of[s.start] and -10 <= (r.start - s.end) and (s.start - r.end) <= 10:
-                    return True
-                if sent_of[r.start] == sent_of[s.start] + 1 and r.start - sents[sent_of[r.start]].start <= 6:
-                    return True
-                if r.id_ == "rejected_strong" and 0 < sent_of[r.start] - sent_of[s.start] <= 2 \
-                        and doc[s.start:r.start].text.count("\n\n") == 0:
-                    return True  # "... 'she's used to us arguing'. ... I do not accept that Kayla is unaffected"
-            return False
-
+    def _minimising(self, r: "_Reading", child_present: str) -> bool:
+        persons, sent_of = r.persons, r.sent_of
         minimising = False
-        for s in mentions:
-            if s.label_ not in ("MINIMISING", "MIN_RELATIONSHIP") or rejected(s) or q(s).get("source") == "reported":
+        for s in r.mentions:
+            if s.label_ not in ("MINIMISING", "MIN_RELATIONSHIP") or self._rejected(r, s) or _q(s).get("source") == "reported":
                 continue  # "mum was sure they had slept through it": her belief, not the record's language
-            who = self.speaker(s.start, sent_of[s.start], persons, quoted)
+            who = self.speaker(s.start, sent_of[s.start], persons, r.quoted)
             if s.label_ == "MIN_RELATIONSHIP":
                 # "boyfriend" for an adult exploiting a child: "Keeley (15) ... her boyfriend Pike (22)":
                 # the child's own age and an adult partner's age must both be stated, the child under 16
@@ -736,32 +825,29 @@ class NarrativeFindings(People):
                     about = {sent} if any(p.sent == sent for p in persons) else {sent, sent - 1}
                     if not any(p.kind == "child" and p.sent in about for p in persons):
                         continue
-                if s.id_ == "dismissing_presence" and child_present != "yes":
-                    continue  # "the children were not involved" (decision 38): only of children who were there
+                    if child_present != "yes":
+                        continue  # "the children were not involved" (decision 38): only of children who were there
             minimising = True
-            evidence.append(("MINIMISING", s.start, s.end))
+            r.evidence.append(("MINIMISING", s.start, s.end))
+        return minimising
 
-        yes = child_present == "yes"
-        spans = []
-        for label, start, end in sorted(set(evidence), key=lambda e: (e[1], -(e[2] - e[1]), e[0])):
+    # ------------------------------------------------------------------ output
+    @staticmethod
+    def _write(r: "_Reading", values: dict) -> None:
+        """The evidence span group (nested spans of one label merged) and doc._.findings."""
+        doc = r.doc
+        spans: List[Span] = []
+        for label, start, end in sorted(set(r.evidence), key=lambda e: (e[1], -(e[2] - e[1]), e[0])):
             if any(s.label_ == label and s.start <= start and end <= s.end for s in spans):
                 continue  # inside a longer span of the same label
             spans.append(Span(doc, start, end, label=label))
         doc.spans[EVIDENCE_KEY] = sorted(spans, key=lambda s: (s.start, s.end, s.label_))
-        doc._.findings = {
-            "child_present": child_present,
-            "demeanour_recorded": bool(yes and demeanour_children),
-            "voice": voice if yes else "missing",
-            "referral_recorded": bool(yes and referral_mentioned),
-            "referral_mentioned": referral_mentioned,
-            "referral_done": referral_done,
-            "minimising_language": minimising,
+        doc._.findings = dict(values, **{
             "children": [{"text": p.text, "status": p.status, "start": doc[p.start].idx,
-                          "end": doc[p.end - 1].idx + len(doc[p.end - 1].text)} for p in persons if p.kind == "child"],
+                          "end": doc[p.end - 1].idx + len(doc[p.end - 1].text)} for p in r.persons if p.kind == "child"],
             "evidence": [{"label": s.label_, "text": s.text, "start": s.start_char, "end": s.end_char}
                          for s in doc.spans[EVIDENCE_KEY]],
-        }
-        return doc
+        })
 
     @staticmethod
     def _clause_end(doc: Doc, cue: Span, quoted: List[bool], limit: int = 20) -> int:
