@@ -122,6 +122,7 @@ class NarrativeFindings(People):
         told = words["told_to_others"]
         self.told_direct, self.told_with_to = set(told["direct"]), set(told["with_to"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
+        self.pending_before_completion = set(words["pending_before_completion"])  # "to be submitted": a request
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
         self.negative = set(sections["negative_values"])
@@ -235,11 +236,13 @@ class NarrativeFindings(People):
                 p.status = "present"
 
     @staticmethod
-    def _near_verb(doc: Doc, span: Span, sent: Span, verbs: Set[str], window: int) -> bool:
-        """A verb from `verbs` within `window` tokens of the span, in its sentence, not negated."""
+    def _near_verb(doc: Doc, span: Span, sent: Span, verbs: Set[str], window: int, not_after: Set[str] = frozenset()) -> bool:
+        """A verb from `verbs` within `window` tokens of the span, in its sentence, not negated
+        and not after a word of `not_after` ("to be submitted")."""
         lo, hi = max(sent.start, span.start - window), min(sent.end, span.end + window)
         for t in doc[lo:hi]:
-            if t.lower_ in verbs and not (t.i > 0 and doc[t.i - 1].lower_ in ("not", "n't", "never", "no")):
+            before = doc[t.i - 1].lower_ if t.i > 0 else ""
+            if t.lower_ in verbs and before not in ("not", "n't", "never", "no") and before not in not_after:
                 return True
         return False
 
@@ -776,7 +779,8 @@ class NarrativeFindings(People):
             referral_spans.append(s)
             r.evidence.append(("REFERRAL", s.start, s.end))
         # said to be done (not requested): what a supervisor review must say to count
-        done = any(self._near_verb(doc, s, sents[sent_of[s.start]], self.completion_verbs, window=12)
+        done = any(self._near_verb(doc, s, sents[sent_of[s.start]], self.completion_verbs, window=12,
+                                   not_after=self.pending_before_completion)  # not "PPN to be submitted today"
                    for s in referral_spans)
         return bool(referral_spans), done
 
