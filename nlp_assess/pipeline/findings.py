@@ -123,6 +123,9 @@ class NarrativeFindings(People):
         self.told_direct, self.told_with_to = set(told["direct"]), set(told["with_to"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         self.pending_before_completion = set(words["pending_before_completion"])  # "to be submitted": a request
+        offence = words["offence_section"]  # "susp arr s47": the offence (ABH), not a s47 enquiry
+        self.offence_before, self.offence_after = set(offence["before"]), set(offence["after"])
+        self.offence_enquiry, self.offence_window = set(offence["enquiry"]), int(offence["window"])
         sections = load_json(sections_file)
         self.affirmative = set(sections["affirmative_values"])
         self.negative = set(sections["negative_values"])
@@ -748,6 +751,15 @@ class NarrativeFindings(People):
         return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
                        for p in r.persons)
 
+    def _offence_section(self, doc: Doc, s: Span, sent: Span) -> bool:
+        """"susp arr s47", "charged s47", "s.47 ABH": the offence of ABH, not a Children Act s47
+        enquiry ("s47 enquiries agreed")."""
+        after = [t.lower_ for t in doc[s.end:min(sent.end, s.end + 3)] if not t.is_punct]
+        if after and after[0] in self.offence_enquiry:
+            return False
+        before = {t.lower_ for t in doc[max(sent.start, s.start - self.offence_window):s.start]}
+        return bool(before & self.offence_before) or bool(after and after[0] in self.offence_after)
+
     def _referral(self, r: "_Reading") -> Tuple[bool, bool]:
         """(a referral for the children is recorded, it is said to be done rather than requested)."""
         doc, sents, sent_of = r.doc, r.sents, r.sent_of
@@ -772,6 +784,8 @@ class NarrativeFindings(People):
                 if not words or words[0] not in self.affirmative or not self._near_verb(
                         doc, s, sent, self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}, window=4):
                     continue
+            if s.id_ == "section_47" and self._offence_section(doc, s, sent):
+                continue
             if s.id_ == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
                 continue
             if s.id_ == "agency" and not self._near_verb(doc, s, sent, self.sharing_verbs, window=10):
