@@ -135,6 +135,8 @@ class NarrativeFindings(People):
         self.history_headings = set(sections["history_headings"])
         self.residence_headings = set(sections["residence_headings"])
         self.voice_headings = set(sections["voice_headings"])
+        answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
+        self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
         self.reason_headings = set(sections["reason_headings"])
         boxes = sections["checkboxes"]
         self.ticked, self.unticked = tuple(boxes["ticked"]), tuple(boxes["unticked"])
@@ -751,6 +753,16 @@ class NarrativeFindings(People):
         return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
                        for p in r.persons)
 
+    def _answered_no(self, doc: Doc, s: Span) -> bool:
+        """"VPRF N.", "VPRF - No", "Referral? Not required": the mention answered "no" in line
+        (not "VPRF No. 4471", a reference number)."""
+        j = s.end
+        while j < len(doc) and j - s.end < 2 and doc[j].text in self.answer_separators:
+            j += 1
+        if j >= len(doc) or doc[j].lower_ not in self.negative_answers:
+            return False
+        return not any(any(c.isdigit() for c in t.text) for t in doc[j + 1:j + 4])
+
     def _offence_section(self, doc: Doc, s: Span, sent: Span) -> bool:
         """"susp arr s47", "charged s47", "s.47 ABH": the offence of ABH, not a Children Act s47
         enquiry ("s47 enquiries agreed")."""
@@ -784,6 +796,8 @@ class NarrativeFindings(People):
                 if not words or words[0] not in self.affirmative or not self._near_verb(
                         doc, s, sent, self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}, window=4):
                     continue
+            if self._answered_no(doc, s):
+                continue
             if s.id_ == "section_47" and self._offence_section(doc, s, sent):
                 continue
             if s.id_ == "generic" and any(-4 <= a.start - s.end <= 4 for a in adult_refs):
