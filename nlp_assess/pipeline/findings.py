@@ -778,13 +778,17 @@ class NarrativeFindings(People):
         adult_refs = [s for s in r.mentions if s.label_ == "ADULT_REFERRAL"]
         not_refs = adult_refs + [s for s in r.mentions if s.label_ == "NOT_REFERRAL"]  # "referred to as Child A"
         referral_spans = []
+        ruled_out: List[Span] = []  # by their qualifiers
         for s in r.mentions:
             if s.label_ != "REFERRAL":
                 continue
             qs = _q(s)
             if qs.get("presence") == "absent" or qs.get("temporality") in ("historical", "hypothetical") \
                     or qs.get("subject") == "adult":  # "DA PPN submitted for IP"
+                ruled_out.append(s)
                 continue
+            if s.id_ == "agency" and any(0 <= s.start - o.end <= 1 for o in ruled_out):
+                continue  # "If there are further incidents a referral to Children's Services ...": with its referral
             if any(a.start < s.end and s.start < a.end for a in not_refs) or self._for_an_adult(r, s):
                 continue
             sent = sents[sent_of[s.start]]
