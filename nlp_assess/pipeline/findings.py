@@ -549,13 +549,28 @@ class NarrativeFindings(People):
                 return asker is None or asker.kind == "officer"
         return False
 
+    @staticmethod
+    def _said_then(r: "_Reading", s: Span) -> bool:
+        """"In December 2021 Evie said that ...": the child who speaks is in a past incident (their
+        mention is qualified historical), so these are not words recorded at this one. (A child
+        speaking now about the past, "she told me that in 2021 ...", is not affected.)"""
+        subject = next((m for m in reversed(r.mentions) if m.label_ in ("CHILD", "PRONOUN") and m.end <= s.start
+                        and r.sent_of[m.start] == r.sent_of[s.start]), None)
+        if subject is None or _q(subject).get("temporality") != "historical":
+            return False
+        # the past is set before the child ("In 2021 Evie said"), not by what they said ("V1 told
+        # PC 3114 that S1 used to check her phone")
+        sent = r.sents[r.sent_of[s.start]]
+        return any(m.label_ == "HISTORICAL" and sent.start <= m.start and m.end <= subject.start
+                   for m in r.doc.spans.get(MODIFIERS_KEY, ()))
+
     def _voice(self, r: "_Reading") -> Set[int]:
         """The child's own words, views, wishes or feelings: the children (by mention start) heard."""
         children: Set[int] = set()
         r.speech_by = [(s, self._heading_child(r, s, who)) for s, who in r.speech_by]
         for s, who in r.speech_by:
             if _q(s).get("source") == "reported" or not r.ok_child(who) or self._in_reason(r, s) \
-                    or self._told_someone_else(r, s):
+                    or self._told_someone_else(r, s) or self._said_then(r, s):
                 continue
             if self._reported_by_other(r, s, who):
                 continue
@@ -567,7 +582,7 @@ class NarrativeFindings(People):
                 continue  # "Wishes and feelings:" names a topic; "[enter child's wishes here]" is a blank form
             who = self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted)
             if not r.ok_child(who) or _q(s).get("source") == "reported" or self._reported_by_other(r, s, who) \
-                    or self._in_reason(r, s) or _q(s).get("presence") == "absent":
+                    or self._in_reason(r, s) or _q(s).get("presence") == "absent" or self._said_then(r, s):
                 continue  # "it was not possible to obtain her views"
             r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
             children.add(who.start)
