@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from ..resources import load_json
 from .extensions import register_extensions
@@ -211,8 +211,15 @@ class AgeAttacher:
                     and (doc[i + 1].lower_ in self.age_followers or doc[i + 1].text in (",", ")", ".")):
                 # "the lads 16 and 14 were in": a bare age right after the noun
                 relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i].text))
+        # the passes below look for a bare age of one or two digits; they visit only the tokens at
+        # the right distance from one (in text order, as a scan of every token would)
+        small_numbers = [t.i for t in doc if t.is_digit and len(t.text) <= 2]
+
+        def at(offsets: Tuple[int, ...], lo: int, hi: int) -> List[Token]:
+            return [doc[i] for i in sorted({d - o for d in small_numbers for o in offsets}) if lo <= i < hi]
+
         # "Josh is 10", "Josh was 10", "Oscar, who is 13": a capitalised name and a bare age under 18
-        for tok in doc[:-2]:
+        for tok in at((2, 4), 0, len(doc) - 2):
             j = tok.i + 1
             if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ == "who":
                 j += 2
@@ -252,7 +259,7 @@ class AgeAttacher:
             if k + 1 < end:
                 add_name(k + 1, end, "CHILD")
         # a name with a bare age in run-on prose: "Ellis 3 was in his cot", "Kai 8 and Mia 6 were ..."
-        for tok in doc[:-2]:
+        for tok in at((1,), 0, len(doc) - 2):
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
             if tok.is_alpha and tok.is_title and len(tok.text) > 1 and not tok.is_stop and tok.i not in taken \
                     and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
@@ -260,7 +267,7 @@ class AgeAttacher:
                     and not (tok.i > 0 and doc[tok.i - 1].is_digit):
                 add_name(tok.i, tok.i + 1, "CHILD", float(nxt.text))
         # a name with a bare age in a list: "CHN (MOLLY 5, FREDDIE 8)", "Y (Amelia 7)"
-        for tok in doc[:-2]:
+        for tok in at((1,), 0, len(doc) - 2):
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
             prev = doc[tok.i - 1] if tok.i > 0 else None
             in_list = prev is not None and (prev.text in ("(", ",", "&", ":", "-", "/") or prev.lower_ == "and"
@@ -272,7 +279,7 @@ class AgeAttacher:
         # names right after a party role ("SUSP: Kyle ...") are the party line's, handled further down
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
         # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Ellie 15 (V's daughter)"
-        for tok in doc[1:-1]:
+        for tok in at((0,), 1, len(doc) - 1):
             if not (tok.is_digit and len(tok.text) <= 2 and int(tok.text) < ADULT_AGE) or tok.i in taken:
                 continue
             nxt, prev = doc[tok.i + 1], doc[tok.i - 1]
