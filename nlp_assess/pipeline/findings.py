@@ -586,7 +586,33 @@ class NarrativeFindings(People):
                 continue  # "it was not possible to obtain her views"
             r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
             children.add(who.start)
+        for span, who in self._quoted_under_voice_heading(r):
+            r.evidence.append(("VOICE", span.start, span.end))
+            children.add(who.start)
         return children
+
+    def _quoted_under_voice_heading(self, r: "_Reading") -> List[Tuple[Span, Person]]:
+        """"VOICE OF THE CHILD: 'I want daddy to go away'": a quotation filling a voice heading is
+        the child's words, with no speech cue needed; the child is the one the heading names
+        ("Voice of child (Jack):") or the one last named before it. Not when an adult is named in
+        the box ("'he slept through it' - mum") or a speech cue in it says who spoke."""
+        doc, text, found = r.doc, r.text, []
+        for hs, he, value in doc._.headings or []:
+            body = value.strip()
+            if heading_label(text[hs:he]) not in self.voice_headings or len(body) < 3 or body[0] not in QUOTE_CHARS:
+                continue
+            start = text.find(body, he)
+            span = doc.char_span(start, start + len(body), alignment_mode="expand") if start >= 0 else None
+            if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(
+                    p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] for p in r.persons):
+                continue
+            named = re.search(r"\(([^)]*)\)", text[hs:he])
+            who = next((p for p in r.persons if named and r.ok_child(p) and p.first_name
+                        == named.group(1).split()[0].lower()), None) if named else None
+            who = who or next((p for p in reversed(r.persons) if p.end <= span.start and r.ok_child(p)), None)
+            if who is not None:
+                found.append((span, who))
+        return found
 
     # ------------------------------------------------------------------ reasons not spoken to
     def _not_a_reason(self, r: "_Reading", s: Span) -> bool:
