@@ -111,6 +111,8 @@ class NarrativeFindings(People):
         self.question_verbs = set(words["question_verbs"])
         self.speaking_verbs = set(words["speaking_verbs"])
         self.party_roles = set(words["party_roles"])
+        for_adult = words["referral_for_adult"]  # "PPN re the victim", "referral for mum"
+        self.referral_for, self.referral_adults = set(for_adult["prepositions"]), set(for_adult["adults"])
         cues = words["not_speech_cues"]
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
@@ -782,15 +784,17 @@ class NarrativeFindings(People):
 
     # ------------------------------------------------------------------ referral
     def _for_an_adult(self, r: "_Reading", ref: Span) -> bool:
-        """"DA PPN submitted for Angela" or "for AP", an adult: an adult's referral (decision 35)."""
+        """"DA PPN submitted for Angela", "for AP", "PPN re the victim", "referral for mum": an
+        adult's referral (decision 35). Not "for mum's children", and not "for Kelly and Rosie"
+        when a child is among those it is for."""
         doc = r.doc
-        at = next((t.i for t in doc[ref.end:min(len(doc), ref.end + 3)] if t.lower_ == "for"), None)
+        at = next((t.i for t in doc[ref.end:min(len(doc), ref.end + 4)] if t.lower_ in self.referral_for), None)
         if at is None:
             return False
         who = next((p for p in r.persons if p.start in (at + 1, at + 2) and p.kind != "pronoun"), None)
-        if who is None or who.kind != "adult" or not (who.named or who.text.lower() in self.party_roles):
+        if who is None or who.kind != "adult" or who.possessor or not (
+                who.named or who.text.lower() in self.party_roles or who.text.lower() in self.referral_adults):
             return False  # (a party role relabelled a child by age, "AP ... DOB 14/09/2007", is a child's)
-        # "for Kelly and Rosie": not when a child is among those it is for
         return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
                        for p in r.persons)
 
