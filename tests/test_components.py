@@ -99,6 +99,9 @@ def qual(nlp, text, word, axis):
     ("She has two children who were asleep upstairs.", "children", "placement", "scene"),
     ("VPRF not submitted.", "VPRF", "presence", "absent"),
     ("Please ensure a VPRF is submitted.", "VPRF", "temporality", "hypothetical"),
+    # not_after: "she was sure" is a belief; "I was sure" is the officer's own
+    ("Mum was sure they were calm and settled.", "calm", "source", "reported"),
+    ("I was sure they were calm and settled.", "calm", "source", "unknown"),
 ])
 def test_context_qualifiers(nlp, text, word, axis, value):
     assert qual(nlp, text, word, axis) == value

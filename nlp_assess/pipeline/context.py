@@ -44,6 +44,7 @@ class ContextRule:
     pattern: Optional[list] = None
     max_scope: Optional[int] = None
     allowed_types: Optional[List[str]] = None
+    not_after: Optional[List[str]] = None  # not a trigger after these words ("I was sure" is the officer's)
 
     def __post_init__(self):
         self.direction = self.direction.upper()
@@ -126,6 +127,10 @@ class ContextQualifier:
             matches += list(self.matcher(doc))
         for match_id, start, end in matches:
             rule = self.rules[int(self.nlp.vocab.strings[match_id].split("_")[1])]
+            if rule.not_after:
+                if start == 0 or doc[start - 1].lower_ in rule.not_after:
+                    continue
+                start -= 1  # the trigger is "she believed": its subject and the word
             raw.append((start, end, rule))
         pseudo = [(s, e) for s, e, r in raw if r.direction == "PSEUDO"]
         sent_starts, sent_ends = sentence_bounds(doc)
