@@ -243,6 +243,29 @@ class NarrativeFindings(People):
                 p.status = "present"
 
     @staticmethod
+    def introduced_unplaced(persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
+        """"Ward has a 6-year-old boy by an earlier partner ... the boy": a child introduced as
+        someone's (unplaced) and never placed at the scene is still unplaced when mentioned again
+        without a place. Named children are matched by name, unnamed ones with each other."""
+        def key(p: Person) -> str:
+            return p.first_name if p.named else "(unnamed)"
+
+        def placed(p: Person) -> bool:
+            span = mentions_by_pos.get((p.start, p.end))
+            return p.heading or p.party or (span is not None and (span._.qualifiers or {}).get("placement") == "scene")
+
+        children = [p for p in persons if p.kind == "child"]
+        placed_keys = {key(p) for p in children if placed(p)}
+        introduced: Dict[str, int] = {}
+        for p in children:
+            if p.status == "unplaced":
+                introduced.setdefault(key(p), p.start)
+        for p in children:
+            k = key(p)
+            if p.status == "present" and k in introduced and introduced[k] < p.start and k not in placed_keys:
+                p.status = "unplaced"
+
+    @staticmethod
     def _near_verb(doc: Doc, span: Span, sent: Span, verbs: Set[str], window: int, not_after: Set[str] = frozenset()) -> bool:
         """A verb from `verbs` within `window` tokens of the span, in its sentence, not negated
         and not after a word of `not_after` ("to be submitted")."""
@@ -348,6 +371,7 @@ class NarrativeFindings(People):
         pronouns = [s for s in mentions if s.label_ == "PRONOUN"]
         self.pronoun_absence(persons, by_pos, pronouns)
         self.pronoun_placement(persons, pronouns)
+        self.introduced_unplaced(persons, by_pos)
         # a bare "baby" in a record about a pregnancy is the unborn baby unless placed at the scene
         if any(m.label_ == "UNBORN" for m in modifiers):
             for p in persons:
