@@ -137,6 +137,7 @@ class NarrativeFindings(People):
         self.history_headings = set(sections["history_headings"])
         self.residence_headings = set(sections["residence_headings"])
         self.voice_headings = set(sections["voice_headings"])
+        self.whole_time_absence = list(sections["whole_time_absence"]["phrases"])  # "not ... at any point tonight"
         answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
         self.reason_headings = set(sections["reason_headings"])
@@ -785,6 +786,10 @@ class NarrativeFindings(People):
             # a later bare mention ("VPRF for Archie", "asked where the children were") does not
             # put a child back at the scene; only a placement, an observation or words do
             present = []
+        if any(any(ph in r.sents[p.sent].text.lower() for ph in self.whole_time_absence) for p in absent):
+            # "No children were at the address at any point tonight" (a correction to the CAD's
+            # "2 children at address"): the settled account wins over placements nothing supports
+            present = [p for p in present if p.heading or p.party]
         # only an adult son or daughter at the scene: the narrative has said who was there
         adult_children = [p for p in persons if p.kind == "adult" and r.by_pos.get((p.start, p.end)) is not None
                           and r.by_pos[(p.start, p.end)].id_ == "adult_child"
