@@ -1,5 +1,5 @@
-"""Assess records end to end: records -> batch review pass -> spaCy pipe -> findings ->
-features -> quality model -> output rows.
+"""Assess records end to end: records -> batch review pass -> export artefacts undone
+(artefacts.py) -> spaCy pipe -> findings -> features -> quality model -> output rows.
 
     >>> from nlp_assess import assess
     >>> rows = list(assess([{"record_id": "1", "narrative": "No children present."}]))
@@ -16,6 +16,7 @@ from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tupl
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .artefacts import clean, restore
 from .findings import record_findings
 from .model import QualityModel  # noqa: F401  (the scorer used here, importable from here as before)
 from .records import InputRow, rows_from_dicts
@@ -141,16 +142,20 @@ def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Opti
     texts = [str(row.record["narrative"]) for row, _ in valid]
     review_texts = [str(row.record.get("supervisor_review") or "") for row, _ in valid]
     dates = [record_date(row.record) for row, _ in valid]
+    # export artefacts (HTML, hyphenated line breaks, hard wraps) undone; evidence mapped back
+    clean_texts = [clean(t) for t in texts]
+    clean_reviews = [clean(t) for t in review_texts]
     pipe_kw = {"batch_size": 64, "n_process": n_process}
-    narr_docs = list(nlp.pipe(dated_docs(nlp, texts, dates), **pipe_kw)) if texts else []
+    narr_docs = list(nlp.pipe(dated_docs(nlp, [c.text for c in clean_texts], dates), **pipe_kw)) if texts else []
     has_review = [i for i, t in enumerate(review_texts) if t.strip()]
-    review_docs = dict(zip(has_review, nlp.pipe(dated_docs(nlp, [review_texts[i] for i in has_review],
+    review_docs = dict(zip(has_review, nlp.pipe(dated_docs(nlp, [clean_reviews[i].text for i in has_review],
                                                            [dates[i] for i in has_review]), **pipe_kw))) \
         if has_review else {}
     results: Dict[int, Dict[str, Any]] = {}
     for i, ((row, review), doc) in enumerate(zip(valid, narr_docs)):
         rdoc = review_docs.get(i)
-        found = record_findings(doc._.findings, rdoc._.findings if rdoc is not None else None,
+        found = record_findings(restore(doc._.findings, clean_texts[i], texts[i]),
+                                restore(rdoc._.findings, clean_reviews[i], review_texts[i]) if rdoc is not None else None,
                                 row.record.get("children_present_field"))
         out = empty_row(row)
         out.update(found)

@@ -28,6 +28,7 @@ RULE_FILES = (
     "examples.json",
     "render.json",
     "first_names.json",
+    "export_artefacts.json",
 )
 
 

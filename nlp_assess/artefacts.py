@@ -1,0 +1,115 @@
+"""Export artefacts undone before the spaCy pipe, with a map back to the original text.
+
+Police record systems export narratives with HTML tags and entities left in ("&#39;",
+"<br/>"), words hyphenated across a line break ("chil-\\ndren") and hard line-wraps at a
+fixed width, which split words and sentences the pipeline reads. `clean` undoes them (the
+rules are in resources/export_artefacts.json) and keeps, for every character of the clean
+text, the offset of the original character it came from, so evidence found in the clean text
+is reported against the original: offsets that slice the field as the user gave it.
+
+Pure functions over strings; a text without artefacts comes back as itself with no map.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+from .resources import load_json
+
+_RULES = load_json("export_artefacts.json")
+_BLOCK = set(_RULES["block_tags"])
+_TAG_NAMES = "|".join(sorted(_BLOCK | set(_RULES["inline_tags"]), key=len, reverse=True))
+# a tag, an entity, or a hyphen + line break inside a lower-case word
+_ARTEFACT = re.compile(
+    r"(?P<tag></?(?P<name>%s)\b[^<>]{0,200}>)|(?P<entity>&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)"
+    r"|(?P<hyphen>(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z]))" % _TAG_NAMES, re.I)
+_WRAP = _RULES["hard_wrap"]
+_LIST_START = re.compile(_RULES["list_start"])
+
+
+@dataclass
+class Cleaned:
+    text: str
+    to_original: Optional[List[int]] = None  # clean offset -> original start (len(text) + 1 entries); None: same text
+    ends: Optional[List[int]] = None  # clean offset -> original end of the character it came from
+
+    def original_span(self, start: int, end: int) -> tuple:
+        """The original (start, end) of the clean text's [start, end): a decoded entity or a
+        tag's line break stands for the whole of it."""
+        if self.to_original is None:
+            return start, end
+        if end <= start:
+            return self.to_original[start], self.to_original[start]
+        return self.to_original[start], self.ends[end - 1]
+
+
+def clean(text: str) -> Cleaned:
+    """The text with export artefacts undone, and its map to the original."""
+    pieces: List[str] = []
+    origin: List[int] = []
+    ends: List[int] = []
+    last = 0
+    for m in _ARTEFACT.finditer(text):
+        if m.group("tag"):
+            out = "\n" if m.group("name").lower() in _BLOCK else " "
+        elif m.group("entity"):
+            out = html.unescape(m.group("entity")).replace("\xa0", " ")
+            if out == m.group("entity"):
+                continue  # not an entity html knows ("&nbspx;")
+        else:
+            out = ""  # "chil-\ndren" -> "children"
+        pieces.append(text[last:m.start()])
+        origin.extend(range(last, m.start()))
+        ends.extend(range(last + 1, m.start() + 1))
+        pieces.append(out)
+        origin.extend([m.start()] * len(out))
+        ends.extend([m.end()] * len(out))
+        last = m.end()
+    if not pieces and "\n" not in text:
+        return Cleaned(text)
+    pieces.append(text[last:])
+    origin.extend(range(last, len(text)))
+    ends.extend(range(last + 1, len(text) + 1))
+    out_text = _unwrap("".join(pieces))
+    if out_text == text:
+        return Cleaned(text)
+    origin.append(len(text))
+    return Cleaned(out_text, origin, ends)
+
+
+def _unwrap(text: str) -> str:
+    """A record cut at a fixed width: the line breaks inside its paragraphs become spaces (the
+    same length, so offsets do not move)."""
+    lines = text.split("\n")
+    widths = [len(line.rstrip()) for line in lines[:-1] if len(line.rstrip()) >= _WRAP["min_width"]]
+    if len(widths) < _WRAP["min_lines"] or max(widths) - min(widths) > _WRAP["max_spread"] \
+            or max(widths) > _WRAP["max_width"]:
+        return text
+    out = []
+    for line, nxt in zip(lines, lines[1:]):
+        out.append(line)
+        join = len(line.rstrip()) >= _WRAP["min_width"] and nxt.strip() and not _LIST_START.match(nxt)
+        out.append(" " if join else "\n")
+    out.append(lines[-1])
+    return "".join(out)
+
+
+def restore(findings: Dict[str, Any], cleaned: Cleaned, original: str) -> Dict[str, Any]:
+    """Findings of the clean text with their evidence (and children) offsets and texts on the
+    original text."""
+    if cleaned.to_original is None:
+        return findings
+    out = dict(findings)
+    evidence = []
+    for e in findings["evidence"]:
+        start, end = cleaned.original_span(e["start"], e["end"])
+        evidence.append(dict(e, start=start, end=end, text=original[start:end]))
+    out["evidence"] = evidence
+    children = []
+    for c in findings.get("children", []):
+        start, end = cleaned.original_span(c["start"], c["end"])
+        children.append(dict(c, start=start, end=end, text=original[start:end]))
+    out["children"] = children
+    return out

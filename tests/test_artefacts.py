@@ -1,0 +1,57 @@
+"""Export artefacts (HTML, hyphenated line breaks, hard wraps) undone before the pipe, with
+evidence offsets that still slice the original text."""
+from hypothesis import given, settings, strategies as st
+
+from nlp_assess import assess
+from nlp_assess.artefacts import clean
+
+
+def test_entities_tags_and_hyphens_undone_with_a_map_back():
+    text = "Three chil-\ndren at the address.<br/>His brother&#39;s flat &amp; car."
+    c = clean(text)
+    assert c.text == "Three children at the address.\nHis brother's flat & car."
+    start = c.text.index("children")
+    s, e = c.original_span(start, start + len("children"))
+    assert text[s:e] == "chil-\ndren"
+    s, e = c.original_span(c.text.index("&"), c.text.index("&") + 1)
+    assert text[s:e] == "&amp;"
+
+
+def test_plain_text_is_untouched():
+    for text in ("No children present.", "ip says kids ok\nsusp left\nnfa", ""):
+        c = clean(text)
+        assert c.text == text and c.to_original is None
+
+
+def test_hard_wraps_joined_only_in_wrapped_records():
+    wrapped = ("Officers attended following a report from a neighbour of raised voices\n"
+               "coming from the flat. Spoke with the IP who stated that she and her partner\n"
+               "had argued over his drinking and he had punched the kitchen cupboard door\n"
+               "and she denies any assault.")
+    assert "\n" not in clean(wrapped).text and len(clean(wrapped).text) == len(wrapped)
+    log = "u1 pc 3019 o/s chair broken dog (staffie) limping rspca informed susp arr crim dam\nu2 dash std\nresult: charged."
+    assert clean(log).text == log
+
+
+def test_evidence_slices_the_original_export():
+    narrative = ("<p>Attended 16 Cask Row re DA.&nbsp;IP &amp; S1 argument re: money.<br/>"
+                 "Son Alfie (7) in the lounge, crying. He said &quot;daddy pushed mummy&quot;.</p>")
+    row = next(assess([{"record_id": "1", "narrative": narrative}], quality=False))
+    assert row["child_present"] == "yes" and row["voice"] == "recorded"
+    for e in row["evidence"]:
+        assert narrative[e["start"]:e["end"]] == e["text"]
+    assert any("&quot;" in e["text"] for e in row["evidence"] if e["label"] == "VOICE")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("ab -\n&#;<>/p") + ["&amp;", "<br>", "&#39;", "chil-\ndren", "x" * 60 + "\n"]),
+                max_size=40).map("".join))
+def test_map_is_monotone_and_in_bounds(text):
+    c = clean(text)
+    if c.to_original is None:
+        return
+    assert len(c.to_original) == len(c.text) + 1
+    assert all(0 <= a <= b <= len(text) for a, b in zip(c.to_original, c.to_original[1:]))
+    for i in range(len(c.text)):
+        s, e = c.original_span(i, i + 1)
+        assert 0 <= s < e <= len(text)
