@@ -32,6 +32,8 @@ class LogSentencizer:
         self.no_split_before_ts = set(rules["no_split_before_timestamp_after"])
         self.heading = re.compile(rules["heading_regex"])
         self.heading_max_words = int(rules["heading_max_words"])
+        self.heading_max_words_dash = int(rules["heading_max_words_dash"])
+        self.dash_answers = set(rules["dash_heading_answers"])
         self.heading_clause_verbs = set(rules["heading_clause_verbs"])
         self.answer_markers = set(rules.get("answer_markers", []))
         self.question_heading = re.compile(rules["question_heading_regex"])
@@ -45,7 +47,13 @@ class LogSentencizer:
         for m in self.heading.finditer(text):
             label = m.group("heading")
             words = label.lower().split()
-            if len(words) > self.heading_max_words or any(w in self.heading_clause_verbs for w in words[1:]):
+            line_end = text.find("\n", m.end())
+            value = text[m.end():len(text) if line_end == -1 else line_end].strip()
+            answered = value.split(" ", 1)[0].strip(".,;:").lower() in self.dash_answers
+            # a label before " - " is short ("Voice of child - ...") unless an answer follows
+            # ("Q10 Children in the household - Yes, one"): "Kids (7 & 11) in bed upstairs - IP says ..." is prose
+            limit = self.heading_max_words if m.group(2) == ":" or answered else self.heading_max_words_dash
+            if len(words) > limit or any(w in self.heading_clause_verbs for w in words[1:]):
                 continue  # "The two boys were upstairs - they're used to it": a clause, not a label
             line_end = text.find("\n", m.end())
             line_end = len(text) if line_end == -1 else line_end
