@@ -106,6 +106,7 @@ class NarrativeFindings(People):
         self.parent_words = set(words["parent_words"])  # "her mum ... she": see People.resolve
         self.sleep_only_reasons = set(words["sleep_only_reasons"])  # "not disturbed"
         self.elisions = frozenset(words["elisions"])
+        self.record_words = frozenset(words["quoted_record_words"])  # "OIC log (PC 2815): '...'"
         self.answer_cues = set(words["answer_cues"])
         self.loud_verbs = set(words["loud_verbs"])
         self.question_verbs = set(words["question_verbs"])
@@ -379,7 +380,7 @@ class NarrativeFindings(People):
                 if p.kind == "child" and not p.named and p.age is None and p.text.lower() in self.unborn_words:
                     p.kind = "unborn"
         r = _Reading(doc=doc, text=self._text(doc), sents=sents, sent_of=sent_of, mentions=mentions, by_pos=by_pos,
-                     persons=persons, quoted=self.quote_mask(doc, self.elisions),
+                     persons=persons, quoted=self.quote_mask(doc, self.elisions, self.record_words),
                      observed_at=[m.start for m in modifiers if m.label_ == "OBSERVED"],
                      # a named child placed at the scene anywhere in the text is there in every mention
                      placed_names={p.first_name for p in persons

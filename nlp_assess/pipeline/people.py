@@ -164,10 +164,13 @@ class People:
         return persons
 
     @staticmethod
-    def quote_mask(doc: Doc, elisions: frozenset = frozenset()) -> List[bool]:
+    def quote_mask(doc: Doc, elisions: frozenset = frozenset(), record_words: frozenset = frozenset()) -> List[bool]:
         """For each token, whether it lies between a pair of quote tokens (at most 80 apart);
         an apostrophe joined to one of `elisions` ("the little 'un") is not a quote token.
-        Quote tokens are found from the text's quote characters, not by visiting every token."""
+        A quotation opened right after a colon whose line names a record ("OIC log (PC 2815):
+        '...'", `record_words`) is the officer's record quoted by a reviewer, not someone's
+        words, so it is not masked. Quote tokens are found from the text's quote characters,
+        not by visiting every token."""
         text = doc.text
         starts = doc.to_array(IDX).tolist()
         quotes = []
@@ -177,14 +180,23 @@ class People:
                     and not (k + 1 < len(doc) and not doc[k].whitespace_ and doc[k + 1].lower_ in elisions):
                 quotes.append(k)  # but not the apostrophe of "the little 'un", "tell 'em"
         mask = [False] * len(doc)
-        open_at = None
+        open_at, record = None, False
         for k in quotes:
             if open_at is None:
                 if doc[k].text in ("'", "’") and k > 0 and not doc[k - 1].whitespace_ and doc[k - 1].text[-1:].isalnum():
                     continue  # joined to the word before, it closes a quote or is a possessive ("grandparents' house")
                 open_at = k
+                c = k - 1
+                while c > 0 and doc[c].is_space:  # "OIC log (PC 2815):\n'On arrival ..."
+                    c -= 1
+                label = []  # the words before the colon, on its line
+                j = c - 1
+                while record_words and j >= 0 and c - j <= 8 and "\n" not in doc[j].text:
+                    label.append(doc[j].lower_)
+                    j -= 1
+                record = c >= 0 and doc[c].text == ":" and any(w in record_words for w in label)
             else:
-                if k - open_at <= 80:
+                if k - open_at <= 80 and not record:
                     for i in range(open_at + 1, k):
                         mask[i] = True
                 open_at = None
