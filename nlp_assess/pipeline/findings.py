@@ -126,6 +126,10 @@ class NarrativeFindings(People):
         self.told_direct, self.told_with_to = set(told["direct"]), set(told["with_to"])
         self.completion_verbs = set(w for w in words["completion_verbs"] if " " not in w)
         self.pending_before_completion = set(words["pending_before_completion"])  # "to be submitted": a request
+        form = words["local_referral_form"]  # "CN1 submitted for both girls"
+        self.form_code = re.compile(form["code_regex"])
+        self.form_not_prefixes = tuple(form["not_code_prefixes"])
+        self.form_between, self.form_plural = set(form["between"]), set(form["plural_words"])
         offence = words["offence_section"]  # "susp arr s47": the offence (ABH), not a s47 enquiry
         self.offence_before, self.offence_after = set(offence["before"]), set(offence["after"])
         self.offence_enquiry, self.offence_window = set(offence["enquiry"]), int(offence["window"])
@@ -828,6 +832,29 @@ class NarrativeFindings(People):
         return not any(p.kind == "child" and who.start < p.start <= who.end + 6 and p.sent == who.sent
                        for p in r.persons)
 
+    def _local_forms(self, r: "_Reading") -> List[Span]:
+        """A force's own referral form we have no name for, sent for a child: "CN1 submitted for
+        both girls", "CN1 to Hub for Noah". The code is followed, within four words of sending
+        ("submitted", "to the Hub"), by "for" and a child (or "both", "them" when a child is there)."""
+        doc, found = r.doc, []
+        mentioned = {(m.start, m.end) for m in r.mentions if m.label_ in ("REFERRAL", "ADULT_REFERRAL", "NOT_REFERRAL")}
+        any_child = any(r.ok_child(p) for p in r.persons)
+        for i in (t.i for t in doc if t.lower_ == "for"):
+            after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+            child = next((p for p in r.persons if p.start in (i + 1, i + 2) and p.kind == "child"), None)
+            if child is None and not (after in self.form_plural and any_child):
+                continue
+            j = i - 1
+            while j >= 0 and i - j <= 5 and doc[j].lower_ in self.form_between:
+                j -= 1
+            if j < 0 or i - j > 5:
+                continue
+            code = doc[j]
+            if self.form_code.match(code.text) and not code.text.upper().startswith(self.form_not_prefixes) \
+                    and (j, j + 1) not in mentioned and not r.quoted[j]:
+                found.append(doc[j:j + 1])
+        return found
+
     def _answered_no(self, doc: Doc, s: Span) -> bool:
         """"VPRF N.", "VPRF - No", "Referral? Not required": the mention answered "no" in line
         (not "VPRF No. 4471", a reference number)."""
@@ -885,6 +912,9 @@ class NarrativeFindings(People):
                 continue  # "open to social work" is involvement, "social worker informed" is sharing
             referral_spans.append(s)
             r.evidence.append(("REFERRAL", s.start, s.end))
+        for code in self._local_forms(r):
+            referral_spans.append(code)
+            r.evidence.append(("REFERRAL", code.start, code.end))
         # said to be done (not requested): what a supervisor review must say to count
         done = any(self._near_verb(doc, s, sents[sent_of[s.start]], self.completion_verbs, window=12,
                                    not_after=self.pending_before_completion)  # not "PPN to be submitted today"
