@@ -143,6 +143,8 @@ class NarrativeFindings(People):
         self.residence_headings = set(sections["residence_headings"])
         self.voice_headings = set(sections["voice_headings"])
         self.whole_time_absence = list(sections["whole_time_absence"]["phrases"])  # "not ... at any point tonight"
+        self.revisit_opener = re.compile(sections["revisit"]["openers"], re.I)  # "Revisit 3 days after ..."
+        self.visit_words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["revisit"]["visit_words"]), re.I)
         answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
         self.reason_headings = set(sections["reason_headings"])
@@ -378,6 +380,16 @@ class NarrativeFindings(People):
         self.pronoun_absence(persons, by_pos, pronouns)
         self.pronoun_placement(persons, pronouns)
         self.introduced_unplaced(persons, by_pos)
+        if self.revisit_opener.match(doc.text):
+            # "Revisit 3 days after ...: Oscar was home today, on his tablet": there at the visit
+            # (a child the record places at the incident is the same child when seen again)
+            today = {i for i, sent in enumerate(sents) if self.visit_words.search(sent.text)}
+            at_incident = {p.first_name if p.named else "" for p in persons
+                           if p.kind == "child" and p.sent not in today and p.status == "present"}
+            for p in persons:
+                if p.kind == "child" and p.sent in today and p.status in ("present", "unplaced") \
+                        and (p.first_name if p.named else "") not in at_incident:
+                    p.status = "later"
         # a bare "baby" in a record about a pregnancy is the unborn baby unless placed at the scene
         if any(m.label_ == "UNBORN" for m in modifiers):
             for p in persons:
@@ -801,7 +813,7 @@ class NarrativeFindings(People):
                           and _q(r.by_pos[(p.start, p.end)]).get("presence") == "present"]
         # an observation or words attributed to a child the record says was not there ("no other
         # persons, adults or children, were found. No injuries were seen") do not bring them back
-        implied = [p for p in persons if p.start in heard_or_seen and p.status != "absent"]
+        implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")]
         if present or implied:
             child_present = "yes"
         elif absent or adult_children or any(m.label_ == "SCENE_EMPTY" for m in mentions):
