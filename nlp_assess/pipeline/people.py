@@ -134,10 +134,13 @@ class People:
                 p.gender = next(iter(known))
         # the person spoken to ("Spoke to her with mum out of the room. She said ..."): an object
         # pronoun after a speaking verb is kept as a pronoun mention, so "she" can follow it back
-        taken = {p.start for p in persons}
+        taken = {p.start: p for p in persons}
         for t in doc[:-2]:
             obj = doc[t.i + 2]
-            if t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") \
+            if t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") and obj.i in taken \
+                    and taken[obj.i].kind == "child" and taken[obj.i].named:
+                taken[obj.i].addressee = True  # "I spoke to Maisie in the kitchen ... She told me"
+            elif t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") \
                     and obj.lower_ in ("her", "him", "them") and obj.i not in taken:
                 pron = OBJECT_PRONOUNS[obj.lower_]
                 persons.append(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i], self._gender(pron),
@@ -250,6 +253,10 @@ class People:
             if not cands and again is not None and depth < 5:
                 # "when Jodie came up he grabbed her leg. [I asked him ...] He said ...": follow that "he" back
                 return self.resolve(again, persons, sents_before, depth + 1)
+            addressed = next((p for p in cands if p.addressee and p.kind == "child"), None)
+            if back == 1 and addressed is not None and pron.clause_subject:
+                # "I spoke to Maisie in the kitchen, mum in sight through the door. She told me ...": the child spoken to
+                return addressed
             cands = [p for p in cands if not p.prep_object] or cands  # "with her nan present" is not the subject
             if cands:
                 # a candidate whose gender is explicit ("mum", "son") before one of unknown gender ("baby"),
