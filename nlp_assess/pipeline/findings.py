@@ -144,6 +144,8 @@ class NarrativeFindings(People):
         self.voice_headings = set(sections["voice_headings"])
         self.whole_time_absence = list(sections["whole_time_absence"]["phrases"])  # "not ... at any point tonight"
         self.revisit_opener = re.compile(sections["revisit"]["openers"], re.I)  # "Revisit 3 days after ..."
+        interview = sections["interview_lines"]  # "Spoke to Ethan ...:" then "Q: ..." / "A: ..."
+        self.question_line, self.answer_line = re.compile(interview["question"], re.I), re.compile(interview["answer"], re.I)
         self.visit_words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["revisit"]["visit_words"]), re.I)
         answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
@@ -630,10 +632,34 @@ class NarrativeFindings(People):
                 continue  # "it was not possible to obtain her views"
             r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
             children.add(who.start)
-        for span, who in self._quoted_under_voice_heading(r):
+        for span, who in self._quoted_under_voice_heading(r) + self._interview_answers(r):
             r.evidence.append(("VOICE", span.start, span.end))
             children.add(who.start)
         return children
+
+    def _interview_answers(self, r: "_Reading") -> List[Tuple[Span, Person]]:
+        """"Spoke to Ethan on his own in his bedroom:" then "Q: How did that make you feel?" /
+        "A: Scared.": the answer lines of a transcript right after the officer speaks to a named
+        child are the child's words (not "A: (IP) ..."; not a DASH question list)."""
+        doc, text, found = r.doc, r.text, []
+        for child in (p for p in r.persons if p.addressee and p.kind == "child" and r.ok_child(p)):
+            pos = text.find("\n", doc[child.start].idx)
+            asked = False
+            while pos != -1:
+                end = text.find("\n", pos + 1)
+                line = text[pos + 1:len(text) if end == -1 else end]
+                answer = self.answer_line.match(line)
+                if self.question_line.match(line):
+                    asked = True
+                elif answer and asked and not answer.group("text").startswith("("):
+                    start = pos + 1 + answer.start("text")
+                    span = doc.char_span(start, pos + 1 + len(line.rstrip()), alignment_mode="expand")
+                    if span is not None:
+                        found.append((span, child))
+                elif line.strip():
+                    break
+                pos = end
+        return found
 
     def _quoted_under_voice_heading(self, r: "_Reading") -> List[Tuple[Span, Person]]:
         """"VOICE OF THE CHILD: 'I want daddy to go away'": a quotation filling a voice heading is
