@@ -118,6 +118,7 @@ class NarrativeFindings(People):
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
         self.transport_cues, self.transport_places = set(cues["transport_cues"]), set(cues["transport_places"])
+        self.recording_cues = {cue: set(after) for cue, after in cues["recording_cues"].items()}  # "added to the VPRF"
         self.participle_cues = set(words["participle_cues"]["cues"])
         notr = words["reasons_that_are_not"]
         self.refused_followers, self.refusal_to = set(notr["refused_followers"]), list(notr["refusal_to_phrases"])
@@ -443,7 +444,8 @@ class NarrativeFindings(People):
                 or (cue in self.postposed_cues and (after in self.postposed_followers or after[:1].isdigit()
                                                     or s.end == len(doc)))
                 or (cue in self.transport_cues and after == "to"
-                    and any(t.lower_ in self.transport_places for t in doc[s.end + 1:s.end + 4])))
+                    and any(t.lower_ in self.transport_places for t in doc[s.end + 1:s.end + 4]))
+                or after in self.recording_cues.get(cue, ()))
 
     def _passive_by(self, r: "_Reading", s: Span) -> Optional[Person]:
         """'It was stated by Ezra that ...': the person after 'by' is the speaker."""
