@@ -593,6 +593,8 @@ class NarrativeFindings(People):
             ask = next((j for j in range(i - 1, max(lo, i - 4) - 1, -1)
                         if doc[j].lower_ in self.question_verbs), None)
             if ask is not None:
+                if ask > 0 and (doc[ask - 1].lower_ in self.participle_openers or doc[ask - 1].lower_ in self.passive_aux):
+                    return True  # "He refused to speak when asked if he wanted to ...": asked by the officers
                 asker = self.speaker(ask, r.sent_of[span.start], r.persons, r.quoted, carry_over=False)
                 return asker is None or asker.kind == "officer"
         return False
