@@ -158,6 +158,7 @@ class NarrativeFindings(People):
         self.ticked_option = re.compile(r"(?:%s)\s*([^\[\]\n☐☑☒()]+?)\s*(?=\[|☐|☑|☒|\(|$|\n)" % marks, re.M)
         unknown = sections["unknown_answers"]
         self.unknown_values = set(sections["unknown_values"]) | set(unknown["answers"])
+        self.not_an_answer = self.unknown_values | set(sections["not_an_answer_words"])  # "Children present: not asked"
         answers = "|".join(re.escape(a) for a in sorted(unknown["answers"], key=len, reverse=True))
         # the child word, a short rest of the question, its mark, an optional "A:", then an
         # unknown or blank answer
@@ -219,10 +220,14 @@ class NarrativeFindings(People):
         if first in self.negative or value.lower().strip(" .") in self.negative \
                 or any(ph in value.lower() for ph in self.negative_phrases):
             return "absent"
+        label = self._text(doc)[hs:he].lower()
         if first in self.affirmative:
             # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
-            label = self._text(doc)[hs:he].lower()
             return "present" if any(w in label for w in self.present_words) else "unplaced"
+        if any(c.isalpha() for c in first) and any(w in label for w in self.present_words) \
+                and first not in self.not_an_answer and value.lower().strip(" .") not in self.unknown_values \
+                and not any(box in value for box in self.unticked + self.ticked):
+            return "present"  # "Child present - fine", "Children present: asleep upstairs": described, so there
         return "heading"
 
     def presence(self, doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
