@@ -906,8 +906,9 @@ class NarrativeFindings(People):
         """"VPRF N.", "VPRF - No", "Referral? Not required": the mention answered "no" in line
         (not "VPRF No. 4471", a reference number)."""
         j = s.end
-        while j < len(doc) and j - s.end < 2 and doc[j].text in self.answer_separators:
-            j += 1
+        while j < len(doc) and j - s.end < 3 and (doc[j].text in self.answer_separators or doc[j].is_space
+                                                   or doc[j].lower_ in ("made", "submitted", "done", "completed")):
+            j += 1  # "Referral made\tN", "VPRF submitted - No"
         if j >= len(doc) or doc[j].lower_ not in self.negative_answers:
             return False
         return not any(any(c.isdigit() for c in t.text) for t in doc[j + 1:j + 4])
