@@ -767,8 +767,8 @@ class NarrativeFindings(People):
         "Reason not spoken to:" box."""
         reasons: List[Tuple[Span, Person]] = []
         for s in r.mentions:
-            if s.label_ != "NO_VOICE_REASON" or self._not_a_reason(r, s):
-                continue
+            if s.label_ != "NO_VOICE_REASON" or self._not_a_reason(r, s) or _q(s).get("temporality") == "hypothetical":
+                continue  # (not "Archie may need an ABE": a plan is a reason, a possibility is not)
             if _q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
                     s.id_ == "refused" and "NEGATED" not in _q(s).get("modifiers", [])):
                 continue  # "not spoken to due to time": not a reason the rubric accepts (decisions 8, 39);
