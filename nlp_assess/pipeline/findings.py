@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Set, Tuple
 
+import numpy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -388,7 +390,7 @@ class NarrativeFindings(People):
         self.pronoun_absence(persons, by_pos, pronouns)
         self.pronoun_placement(persons, pronouns)
         self.introduced_unplaced(persons, by_pos)
-        if self.revisit_opener.match(doc.text):
+        if self.revisit_opener.match(self._text(doc)):
             # "Revisit 3 days after ...: Oscar was home today, on his tablet": there at the visit
             # (a child the record places at the incident is the same child when seen again)
             today = {i for i, sent in enumerate(sents) if self.visit_words.search(sent.text)}
@@ -404,7 +406,7 @@ class NarrativeFindings(People):
                 if p.kind == "child" and not p.named and p.age is None and p.text.lower() in self.unborn_words:
                     p.kind = "unborn"
         r = _Reading(doc=doc, text=self._text(doc), sents=sents, sent_of=sent_of, mentions=mentions, by_pos=by_pos,
-                     persons=persons, quoted=self.quote_mask(doc, self.elisions, self.record_words),
+                     persons=persons, quoted=self.quote_mask(doc, self.elisions, self.record_words, text=self._text(doc)),
                      observed_at=[m.start for m in modifiers if m.label_ == "OBSERVED"],
                      # a named child placed at the scene anywhere in the text is there in every mention
                      placed_names={p.first_name for p in persons
@@ -886,7 +888,7 @@ class NarrativeFindings(People):
         doc, found = r.doc, []
         mentioned = {(m.start, m.end) for m in r.mentions if m.label_ in ("REFERRAL", "ADULT_REFERRAL", "NOT_REFERRAL")}
         any_child = any(r.ok_child(p) for p in r.persons)
-        for i in (t.i for t in doc if t.lower_ == "for"):
+        for i in numpy.flatnonzero(doc.to_array(LOWER) == doc.vocab.strings["for"]).tolist():
             after = doc[i + 1].lower_ if i + 1 < len(doc) else ""
             child = next((p for p in r.persons if p.start in (i + 1, i + 2) and p.kind == "child"), None)
             if child is None and not (after in self.form_plural and any_child):

@@ -23,7 +23,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Set
 
-from spacy.attrs import IDX
+import numpy
+from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc, Span
 
 from .ages import role_gap_start
@@ -135,8 +136,10 @@ class People:
         # the person spoken to ("Spoke to her with mum out of the room. She said ..."): an object
         # pronoun after a speaking verb is kept as a pronoun mention, so "she" can follow it back
         taken = {p.start: p for p in persons}
-        for t in doc[:-2]:
-            obj = doc[t.i + 2]
+        lows = doc.to_array(LOWER)
+        verb_ids = [doc.vocab.strings[w] for w in self.speaking_verbs]
+        for i in numpy.flatnonzero(numpy.isin(lows[:-2], verb_ids)).tolist():
+            t, obj = doc[i], doc[i + 2]
             if t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") and obj.i in taken \
                     and taken[obj.i].kind == "child" and taken[obj.i].named:
                 taken[obj.i].addressee = True  # "I spoke to Maisie in the kitchen ... She told me"
@@ -167,14 +170,15 @@ class People:
         return persons
 
     @staticmethod
-    def quote_mask(doc: Doc, elisions: frozenset = frozenset(), record_words: frozenset = frozenset()) -> List[bool]:
+    def quote_mask(doc: Doc, elisions: frozenset = frozenset(), record_words: frozenset = frozenset(),
+                   text: Optional[str] = None) -> List[bool]:
         """For each token, whether it lies between a pair of quote tokens (at most 80 apart);
         an apostrophe joined to one of `elisions` ("the little 'un") is not a quote token.
         A quotation opened right after a colon whose line names a record ("OIC log (PC 2815):
         '...'", `record_words`) is the officer's record quoted by a reviewer, not someone's
         words, so it is not masked. Quote tokens are found from the text's quote characters,
         not by visiting every token."""
-        text = doc.text
+        text = doc.text if text is None else text  # (doc.text is rebuilt from the tokens on each access)
         starts = doc.to_array(IDX).tolist()
         quotes = []
         for m in QUOTE_START.finditer(text):
