@@ -261,10 +261,12 @@ class NarrativeFindings(People):
                 p.status = "present"
 
     @staticmethod
-    def introduced_unplaced(persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
+    def introduced_unplaced(doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
         """"Ward has a 6-year-old boy by an earlier partner ... the boy": a child introduced as
         someone's (unplaced) and never placed at the scene is still unplaced when mentioned again
-        without a place. Named children are matched by name, unnamed ones with each other."""
+        without a place. Named children are matched by name, unnamed ones with each other; the
+        names listed after such a group ("The IP has three children with COLE - Brandon (15),
+        Kayden (12) and Mollie") are the group's."""
         def key(p: Person) -> str:
             return p.first_name if p.named else "(unnamed)"
 
@@ -273,6 +275,16 @@ class NarrativeFindings(People):
             return p.heading or p.party or (span is not None and (span._.qualifiers or {}).get("placement") == "scene")
 
         children = [p for p in persons if p.kind == "child"]
+        for group in (g for g in children if g.status == "unplaced" and g.plural and not g.named):
+            end = group.end
+            for p in (c for c in children if c.start >= group.end and c.sent == group.sent):
+                gap = doc[end:p.start]
+                if len(gap) > 6 or not all(t.is_punct or t.is_digit or t.is_space or t.is_title or t.is_upper
+                                           or t.lower_ in ("and", "with", "aged", "yrs", "years") for t in gap):
+                    break
+                if p.named and p.status == "present" and not placed(p):
+                    p.status = "unplaced"
+                end = p.end
         placed_keys = {key(p) for p in children if placed(p)}
         introduced: Dict[str, int] = {}
         for p in children:
@@ -389,7 +401,7 @@ class NarrativeFindings(People):
         pronouns = [s for s in mentions if s.label_ == "PRONOUN"]
         self.pronoun_absence(persons, by_pos, pronouns)
         self.pronoun_placement(persons, pronouns)
-        self.introduced_unplaced(persons, by_pos)
+        self.introduced_unplaced(doc, persons, by_pos)
         if self.revisit_opener.match(self._text(doc)):
             # "Revisit 3 days after ...: Oscar was home today, on his tablet": there at the visit
             # (a child the record places at the incident is the same child when seen again)
