@@ -544,6 +544,8 @@ class NarrativeFindings(People):
             if (who is None or who.kind == "officer") and s.text.lower() in self.question_verbs:
                 # the officer's question, also in logs that drop the "I" ("Asked her if ...")
                 continue
+            if who is not None and who.kind == "officer" and own is None:
+                continue  # "Attending officers described Leah as subdued": an officer's observation
             if r.sent_of[s.start] == r.sent_of[span.start] and s.end <= span.start and who is not own:
                 if not any(s.end <= o < span.start for o in r.observed_at):
                     return True
