@@ -94,6 +94,7 @@ class AgeAttacher:
         self.bracket_roles = self.party_roles | set(words["bracket_adult_roles"])
         self.titles = set(words["male_titles"]) | set(words["female_titles"])
         self.age_noun_endings = tuple(words["age_noun_endings"])
+        self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
         self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
@@ -218,11 +219,14 @@ class AgeAttacher:
         def at(offsets: Tuple[int, ...], lo: int, hi: int) -> List[Token]:
             return [doc[i] for i in sorted({d - o for d in small_numbers for o in offsets}) if lo <= i < hi]
 
-        # "Josh is 10", "Josh was 10", "Oscar, who is 13": a capitalised name and a bare age under 18
-        for tok in at((2, 4), 0, len(doc) - 2):
+        # "Josh is 10", "Josh was 10", "Oscar, who is 13", "Tilly, who I believe is 8": a
+        # capitalised name and a bare age under 18
+        for tok in at((2, 4, 5, 6), 0, len(doc) - 2):
             j = tok.i + 1
             if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ == "who":
                 j += 2
+                if j + 2 < len(doc) and doc[j].lower_ in ("i", "we") and doc[j + 1].lower_ in self.age_hedges:
+                    j += 2
             verb, num = doc[j], doc[j + 1] if j + 1 < len(doc) else doc[j]
             if tok.is_alpha and (tok.is_title or tok.is_upper and len(tok) > 1) and not tok.is_stop \
                     and tok.lower_ not in self.not_names and tok.i not in taken and verb.lower_ in ("is", "was", "aged") \
