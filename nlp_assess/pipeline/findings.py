@@ -120,6 +120,7 @@ class NarrativeFindings(People):
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
         self.transport_cues, self.transport_places = set(cues["transport_cues"]), set(cues["transport_places"])
+        self.hedged_speech = set(cues["hedged"])  # "may have said"
         self.recording_cues = {cue: set(after) for cue, after in cues["recording_cues"].items()}  # "added to the VPRF"
         self.participle_cues = set(words["participle_cues"]["cues"])
         notr = words["reasons_that_are_not"]
@@ -451,6 +452,8 @@ class NarrativeFindings(People):
         before = doc[s.start - 1].lower_ if s.start > 0 else ""
         after = doc[s.end].lower_ if s.end < len(doc) else ""
         cue = s.text.lower()
+        if s.start > 1 and doc[s.start - 2:s.start].text.lower() in self.hedged_speech:
+            return True  # "She may have said something about daddy ...": not what she said
         j = s.start - 1  # the auxiliary, over "not", "likewise", "never" ...: "was likewise not asked"
         while j > 0 and s.start - j <= 3 and doc[j].lower_ in self.passive_adverbs:
             j -= 1
@@ -590,8 +593,11 @@ class NarrativeFindings(People):
         """"did not want to talk to us" is a reason, not a view; so is what a speech cue
         introduces when a reason follows it closely ("said through the door he did not want
         to talk", "asked that he was not woken")."""
+        said_no = span.end < len(r.doc) and r.doc[span.end].lower_ in ("no", "nothing")
         return any((m.start < span.end and span.start < m.end)
                    or (r.sent_of[m.start] == r.sent_of[span.start] and 0 <= m.start - span.end <= 8)
+                   # "... she shook her head and said no": the answer to "want to talk?" is the refusal
+                   or (said_no and r.sent_of[m.start] == r.sent_of[span.start] and 0 <= span.start - m.end <= 3)
                    for m in r.mentions if m.label_ == "NO_VOICE_REASON")
 
     def _heading_child(self, r: "_Reading", s: Span, who: Optional[Person]) -> Optional[Person]:
