@@ -29,7 +29,9 @@ def test_headings_found(nlp):
 
 
 # -- mentions and ages ---------------------------------------------------------
-@pytest.mark.parametrize("text,expected", [("(7)", 7), ("10 months old", 0.83), ("aged 24", 24), ("adult", 18), ("7yo", 7)])
+@pytest.mark.parametrize("text,expected", [("(7)", 7), ("10 months old", 0.83), ("aged 24", 24), ("adult", 18), ("7yo", 7),
+                                           ("seventeen year old", 17), ("aged six", 6), ("ten months old", 0.83),
+                                           ("teenage", 15)])
 def test_age_in_years(text, expected):
     assert age_in_years(text) == pytest.approx(expected, abs=0.01)
 

@@ -22,15 +22,32 @@ _AGE_NUM = re.compile(r"(\d{1,2})\s*-?\s*(m\b|mths?|months?|mo\b|m/o|weeks?|wks?
 ADULT_AGE = 18
 
 
+_NUMBER_WORDS: Dict[str, int] = load_json("person_words.json")["number_words"]
+_NUMBER_WORD = re.compile(r"\b(%s)(?:[ -](%s))?\b" % ("|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)),
+                                                    "|".join(w for w, n in _NUMBER_WORDS.items() if 0 < n < 10)))
+
+
+def number_in_words(low: str) -> Optional[int]:
+    """'seventeen' -> 17, 'forty seven' -> 47, 'six-year-old' -> 6 (dictated records); None if none."""
+    m = _NUMBER_WORD.search(low)
+    if m is None:
+        return None
+    n = _NUMBER_WORDS[m.group(1)]
+    return n + _NUMBER_WORDS[m.group(2)] if m.group(2) and n >= 20 else n
+
+
 def age_in_years(text: str) -> Optional[float]:
-    """'(7)' -> 7, '10 months old' -> 0.83, 'adult' -> 18, 'teenage' -> 15."""
+    """'(7)' -> 7, '10 months old' -> 0.83, 'adult' -> 18, 'teenage' -> 15, 'seventeen' -> 17."""
     low = text.lower()
     if any(w in low for w in ("adult", "grown")):
         return 18.0
-    if any(w in low for w in ("teen", "adolescent")):
-        return 15.0
     m = _AGE_NUM.search(low)
     if not m:
+        words = number_in_words(low)
+        if words is not None:
+            return float(words) / (12.0 if re.search(r"\bmonths?\b", low) else 1.0)
+        if any(w in low for w in ("teen", "adolescent")):
+            return 15.0
         return None
     n = float(m.group(1))
     unit = (m.group(2) or "").lower()
