@@ -2,7 +2,8 @@
 
 Police record systems export narratives with HTML tags and entities left in ("&#39;",
 "<br/>"), words hyphenated across a line break ("chil-\\ndren") and hard line-wraps at a
-fixed width, which split words and sentences the pipeline reads. `clean` undoes them (the
+fixed width; dictated narratives come with spoken punctuation ("full stop", "new line") and
+letters spelled out ("v p r f"). These split words and sentences the pipeline reads. `clean` undoes them (the
 rules are in resources/export_artefacts.json) and keeps, for every character of the clean
 text, the offset of the original character it came from, so evidence found in the clean text
 is reported against the original: offsets that slice the field as the user gave it.
@@ -25,6 +26,12 @@ _TAG_NAMES = "|".join(sorted(_BLOCK | set(_RULES["inline_tags"]), key=len, rever
 _ARTEFACT = re.compile(
     r"(?P<tag></?(?P<name>%s)\b[^<>]{0,200}>)|(?P<entity>&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)"
     r"|(?P<hyphen>(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z]))" % _TAG_NAMES, re.I)
+_DICTATION = _RULES["dictation"]
+_SPOKEN = {k.lower(): v for k, v in _DICTATION["spoken"].items()}
+_DICTATED = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(m) for m in _DICTATION["markers"]), re.I)
+# in a dictated text also: spoken punctuation, and letters spelled out one by one ("v p r f")
+_ARTEFACT_DICTATED = re.compile(_ARTEFACT.pattern + r"|(?P<spoken>\b(?:%s)\b[ \t]?)|(?P<letters>\b[a-z](?: [a-z]){1,5}\b)" % "|".join(
+    re.escape(k) for k in sorted(_SPOKEN, key=len, reverse=True)), re.I)
 _WRAP = _RULES["hard_wrap"]
 _LIST_START = re.compile(_RULES["list_start"])
 
@@ -51,8 +58,13 @@ def clean(text: str) -> Cleaned:
     origin: List[int] = []
     ends: List[int] = []
     last = 0
-    for m in _ARTEFACT.finditer(text):
-        if m.group("tag"):
+    for m in (_ARTEFACT_DICTATED if _DICTATED.search(text) else _ARTEFACT).finditer(text):
+        if m.lastgroup == "spoken":
+            out = _SPOKEN[m.group("spoken").strip().lower()]
+            out += " " if out in ".,?:" else ""
+        elif m.lastgroup == "letters":
+            out = m.group("letters").replace(" ", "")
+        elif m.group("tag"):
             out = "\n" if m.group("name").lower() in _BLOCK else " "
         elif m.group("entity"):
             out = html.unescape(m.group("entity")).replace("\xa0", " ")

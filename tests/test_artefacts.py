@@ -55,3 +55,15 @@ def test_map_is_monotone_and_in_bounds(text):
     for i in range(len(c.text)):
         s, e = c.original_span(i, i + 1)
         assert 0 <= s < e <= len(text)
+
+
+def test_dictation_punctuation_and_spelled_letters():
+    text = "ryan was pacing full stop he told me his dad pushed mum new line v p r f submitted for ryan"
+    c = clean(text)
+    assert "pacing . he" in c.text and "\nvprf submitted" in c.text
+    start = c.text.index("vprf")
+    s, e = c.original_span(start, start + 4)
+    assert text[s:e] == "v p r f"
+    # not dictated (no spoken 'full stop' or 'new line'): letters and words stay
+    plain = "Plan a b c agreed. The comma splice stays, as does the colon."
+    assert clean(plain).text == plain
