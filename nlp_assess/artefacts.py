@@ -33,6 +33,15 @@ _DICTATED = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(m) for m in _DICTATION
 _ARTEFACT_DICTATED = re.compile(_ARTEFACT.pattern + r"|(?P<spoken>\b(?:%s)\b[ \t]?)|(?P<letters>\b[a-z](?: [a-z]){1,5}\b)" % "|".join(
     re.escape(k) for k in sorted(_SPOKEN, key=len, reverse=True)), re.I)
 _WRAP = _RULES["hard_wrap"]
+# dictation writes names in lower case: known first names that are not everyday words get their capital back
+_NAMES = load_json("first_names.json")
+_FIRST_NAMES = (set(_NAMES["male"]) | set(_NAMES["female"])) - set(load_json("person_words.json")["names_that_are_words"])
+_NAME_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+
+
+def _capitalised_name(m: "re.Match") -> str:
+    word = m.group(0)
+    return word[0].upper() + word[1:] if word in _FIRST_NAMES else word
 _LIST_START = re.compile(_RULES["list_start"])
 
 
@@ -58,7 +67,8 @@ def clean(text: str) -> Cleaned:
     origin: List[int] = []
     ends: List[int] = []
     last = 0
-    for m in (_ARTEFACT_DICTATED if _DICTATED.search(text) else _ARTEFACT).finditer(text):
+    dictated = _DICTATED.search(text) is not None
+    for m in (_ARTEFACT_DICTATED if dictated else _ARTEFACT).finditer(text):
         if m.lastgroup == "spoken":
             out = _SPOKEN[m.group("spoken").strip().lower()]
             out += " " if out in ".,?:" else ""
@@ -79,12 +89,14 @@ def clean(text: str) -> Cleaned:
         origin.extend([m.start()] * len(out))
         ends.extend([m.end()] * len(out))
         last = m.end()
-    if not pieces and "\n" not in text:
+    if not pieces and "\n" not in text and not dictated:
         return Cleaned(text)
     pieces.append(text[last:])
     origin.extend(range(last, len(text)))
     ends.extend(range(last + 1, len(text) + 1))
     out_text = _unwrap("".join(pieces))
+    if dictated:
+        out_text = _NAME_WORD.sub(_capitalised_name, out_text)  # "her lad ryan" -> "her lad Ryan" (same length)
     if out_text == text:
         return Cleaned(text)
     origin.append(len(text))
