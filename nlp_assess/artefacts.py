@@ -30,8 +30,14 @@ _DICTATION = _RULES["dictation"]
 _SPOKEN = {k.lower(): v for k, v in _DICTATION["spoken"].items()}
 _DICTATED = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(m) for m in _DICTATION["markers"]), re.I)
 # in a dictated text also: spoken punctuation, and letters spelled out one by one ("v p r f")
-_ARTEFACT_DICTATED = re.compile(_ARTEFACT.pattern + r"|(?P<spoken>\b(?:%s)\b[ \t]?)|(?P<letters>\b[a-z](?: [a-z]){1,5}\b)" % "|".join(
-    re.escape(k) for k in sorted(_SPOKEN, key=len, reverse=True)), re.I)
+_NUMBERS = {w: n for w, n in load_json("person_words.json")["number_words"].items() if n >= 2}  # not "one": "no one"
+_TENS = "|".join(w for w, n in _NUMBERS.items() if n >= 20)
+_UNITS = "|".join(w for w, n in _NUMBERS.items() if n < 10)
+_ARTEFACT_DICTATED = re.compile(
+    _ARTEFACT.pattern + r"|(?P<spoken>\b(?:%s)\b[ \t]?)|(?P<letters>\b[a-z](?: [a-z]){1,5}\b)" % "|".join(
+        re.escape(k) for k in sorted(_SPOKEN, key=len, reverse=True))
+    + r"|(?P<number>\b(?:(?:%s)(?:[ -](?:%s|one))?|%s)\b)" % (_TENS, _UNITS, "|".join(
+        sorted((w for w, n in _NUMBERS.items() if n < 20), key=len, reverse=True))), re.I)
 _WRAP = _RULES["hard_wrap"]
 # dictation writes names in lower case: known first names that are not everyday words get their capital back
 _NAMES = load_json("first_names.json")
@@ -74,6 +80,9 @@ def clean(text: str) -> Cleaned:
             out += " " if out in ".,?:" else ""
         elif m.lastgroup == "letters":
             out = m.group("letters").replace(" ", "")
+        elif m.lastgroup == "number":  # "Tyler eleven", "thirty six" -> "Tyler 11", "36"
+            words = re.split(r"[ -]", m.group("number").lower())
+            out = str(sum(_NUMBERS.get(w, 1) for w in words))
         elif m.group("tag"):
             out = "\n" if m.group("name").lower() in _BLOCK else " "
         elif m.group("entity"):

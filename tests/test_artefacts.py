@@ -67,5 +67,7 @@ def test_dictation_punctuation_and_spelled_letters():
     # not dictated (no spoken 'full stop' or 'new line'): letters and words stay
     plain = "Plan a b c agreed. The comma splice stays, as does the colon."
     assert clean(plain).text == plain
+    # dictated numbers become digits ("no one" stays)
+    assert clean("tyler eleven was upstairs full stop ip thirty six no one else").text == "Tyler 11 was upstairs . ip 36 no one else"
     # dictated names come back capitalised, everyday words that are names do not
     assert clean("her lad ryan was there full stop will said no").text.startswith("her lad Ryan was there . will")
