@@ -138,13 +138,13 @@ class People:
         taken = {p.start: p for p in persons}
         lows = doc.to_array(LOWER)
         verb_ids = [doc.vocab.strings[w] for w in self.speaking_verbs]
-        for i in numpy.flatnonzero(numpy.isin(lows[:-2], verb_ids)).tolist():
-            t, obj = doc[i], doc[i + 2]
-            if t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") and obj.i in taken \
-                    and taken[obj.i].kind == "child" and taken[obj.i].named:
+        for i in numpy.flatnonzero(numpy.isin(lows[:-2], verb_ids)).tolist():  # a speaking verb
+            obj = doc[i + 2]
+            if doc[i + 1].lower_ not in ("to", "with"):
+                continue
+            if obj.i in taken and taken[obj.i].kind == "child" and taken[obj.i].named:
                 taken[obj.i].addressee = True  # "I spoke to Maisie in the kitchen ... She told me"
-            elif t.lower_ in self.speaking_verbs and doc[t.i + 1].lower_ in ("to", "with") \
-                    and obj.lower_ in ("her", "him", "them") and obj.i not in taken:
+            elif obj.lower_ in ("her", "him", "them") and obj.i not in taken:
                 pron = OBJECT_PRONOUNS[obj.lower_]
                 persons.append(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i], self._gender(pron),
                                       plural=pron == "they", addressee=True))
@@ -193,21 +193,28 @@ class People:
                 if doc[k].text in ("'", "’") and k > 0 and not doc[k - 1].whitespace_ and doc[k - 1].text[-1:].isalnum():
                     continue  # joined to the word before, it closes a quote or is a possessive ("grandparents' house")
                 open_at = k
-                c = k - 1
-                while c > 0 and doc[c].is_space:  # "OIC log (PC 2815):\n'On arrival ..."
-                    c -= 1
-                label = []  # the words before the colon, on its line
-                j = c - 1
-                while record_words and j >= 0 and c - j <= 8 and "\n" not in doc[j].text:
-                    label.append(doc[j].lower_)
-                    j -= 1
-                record = c >= 0 and doc[c].text == ":" and any(w in record_words for w in label)
+                record = bool(record_words) and People._opens_quoted_record(doc, k, record_words)
             else:
                 if k - open_at <= 80 and not record:
                     for i in range(open_at + 1, k):
                         mask[i] = True
                 open_at = None
         return mask
+
+    @staticmethod
+    def _opens_quoted_record(doc: Doc, k: int, record_words: frozenset) -> bool:
+        """The quote at token k follows a colon whose line names a record: "OIC log (PC 2815):\n'..."."""
+        c = k - 1
+        while c > 0 and doc[c].is_space:
+            c -= 1
+        if c < 0 or doc[c].text != ":":
+            return False
+        j = c - 1
+        while j >= 0 and c - j <= 8 and "\n" not in doc[j].text:  # the words before the colon, on its line
+            if doc[j].lower_ in record_words:
+                return True
+            j -= 1
+        return False
 
     def _compatible(self, pron: str, p: Person) -> bool:
         pron = pron.lower()

@@ -55,9 +55,7 @@ class LogSentencizer:
             limit = self.heading_max_words if m.group(2) == ":" or answered else self.heading_max_words_dash
             if len(words) > limit or any(w in self.heading_clause_verbs for w in words[1:]):
                 continue  # "The two boys were upstairs - they're used to it": a clause, not a label
-            line_end = text.find("\n", m.end())
-            line_end = len(text) if line_end == -1 else line_end
-            found.append([m.start("heading"), m.end(), text[m.end():line_end].strip()])
+            found.append([m.start("heading"), m.end(), value])
         # inline questions about children with their answer: "Children? None.", "Any children? Yes - two"
         for m in self.question_heading.finditer(text):
             if not any(hs <= m.start("heading") < he for hs, he, _ in found):
