@@ -8,7 +8,8 @@ rules are in resources/export_artefacts.json) and keeps, for every character of 
 text, the offset of the original character it came from, so evidence found in the clean text
 is reported against the original: offsets that slice the field as the user gave it.
 
-Pure functions over strings; a text without artefacts comes back as itself with no map.
+Pure functions over strings; a text without artefacts comes back as itself; a text whose
+changes keep its length (hard wraps, capitals) comes back without a map.
 """
 from __future__ import annotations
 
@@ -29,32 +30,44 @@ _ARTEFACT = re.compile(
 _DICTATION = _RULES["dictation"]
 _SPOKEN = {k.lower(): v for k, v in _DICTATION["spoken"].items()}
 _DICTATED = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(m) for m in _DICTATION["markers"]), re.I)
-# in a dictated text also: spoken punctuation, and letters spelled out one by one ("v p r f")
-_NUMBERS = {w: n for w, n in load_json("person_words.json")["number_words"].items() if n >= 2}  # not "one": "no one"
-_TENS = "|".join(w for w, n in _NUMBERS.items() if n >= 20)
-_UNITS = "|".join(w for w, n in _NUMBERS.items() if n < 10)
+_NUMBER_WORDS: Dict[str, int] = load_json("person_words.json")["number_words"]
+_NUMBER_WORD = re.compile(r"\b(%s)(?:[ -](%s))?\b" % ("|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)),
+                                                    "|".join(w for w, n in _NUMBER_WORDS.items() if 0 < n < 10)))
+# in a dictated text also: spoken punctuation, letters spelled out one by one ("v p r f"), and
+# numbers in words (not "one" alone: "no one")
+_TENS = "|".join(w for w, n in _NUMBER_WORDS.items() if n >= 20)
+_UNITS = "|".join(w for w, n in _NUMBER_WORDS.items() if 0 < n < 10)
 _ARTEFACT_DICTATED = re.compile(
     _ARTEFACT.pattern + r"|(?P<spoken>\b(?:%s)\b[ \t]?)|(?P<letters>\b[a-z](?: [a-z]){1,5}\b)" % "|".join(
         re.escape(k) for k in sorted(_SPOKEN, key=len, reverse=True))
-    + r"|(?P<number>\b(?:(?:%s)(?:[ -](?:%s|one))?|%s)\b)" % (_TENS, _UNITS, "|".join(
-        sorted((w for w, n in _NUMBERS.items() if n < 20), key=len, reverse=True))), re.I)
+    + r"|(?P<number>\b(?:(?:%s)(?:[ -](?:%s))?|%s)\b)" % (_TENS, _UNITS, "|".join(
+        sorted((w for w, n in _NUMBER_WORDS.items() if 2 <= n < 20), key=len, reverse=True))), re.I)
 _WRAP = _RULES["hard_wrap"]
+_LIST_START = re.compile(_RULES["list_start"])
 # dictation writes names in lower case: known first names that are not everyday words get their capital back
 _NAMES = load_json("first_names.json")
 _FIRST_NAMES = (set(_NAMES["male"]) | set(_NAMES["female"])) - set(load_json("person_words.json")["names_that_are_words"])
 _NAME_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
 
 
+def number_in_words(low: str) -> Optional[int]:
+    """'seventeen' -> 17, 'forty seven' -> 47, 'six-year-old' -> 6; None if there is none."""
+    m = _NUMBER_WORD.search(low)
+    if m is None:
+        return None
+    n = _NUMBER_WORDS[m.group(1)]
+    return n + _NUMBER_WORDS[m.group(2)] if m.group(2) and n >= 20 else n
+
+
 def _capitalised_name(m: "re.Match") -> str:
     word = m.group(0)
     return word[0].upper() + word[1:] if word in _FIRST_NAMES else word
-_LIST_START = re.compile(_RULES["list_start"])
 
 
 @dataclass
 class Cleaned:
     text: str
-    to_original: Optional[List[int]] = None  # clean offset -> original start (len(text) + 1 entries); None: same text
+    to_original: Optional[List[int]] = None  # clean offset -> original start (len(text) + 1 entries); None: same offsets
     ends: Optional[List[int]] = None  # clean offset -> original end of the character it came from
 
     def original_span(self, start: int, end: int) -> tuple:
@@ -81,8 +94,7 @@ def clean(text: str) -> Cleaned:
         elif m.lastgroup == "letters":
             out = m.group("letters").replace(" ", "")
         elif m.lastgroup == "number":  # "Tyler eleven", "thirty six" -> "Tyler 11", "36"
-            words = re.split(r"[ -]", m.group("number").lower())
-            out = str(sum(_NUMBERS.get(w, 1) for w in words))
+            out = str(number_in_words(m.group("number").lower()))
         elif m.group("tag"):
             out = "\n" if m.group("name").lower() in _BLOCK else " "
         elif m.group("entity"):
@@ -98,16 +110,15 @@ def clean(text: str) -> Cleaned:
         origin.extend([m.start()] * len(out))
         ends.extend([m.end()] * len(out))
         last = m.end()
-    if not pieces and "\n" not in text and not dictated:
-        return Cleaned(text)
     pieces.append(text[last:])
+    # what follows keeps the length (a wrap's line break becomes a space, a name gets its capital)
+    out_text = _unwrap("".join(pieces)) if "\n" in text else "".join(pieces)
+    if dictated:
+        out_text = _NAME_WORD.sub(_capitalised_name, out_text)  # "her lad ryan" -> "her lad Ryan"
+    if len(pieces) == 1:  # no artefact replaced: offsets are the original's
+        return Cleaned(out_text)
     origin.extend(range(last, len(text)))
     ends.extend(range(last + 1, len(text) + 1))
-    out_text = _unwrap("".join(pieces))
-    if dictated:
-        out_text = _NAME_WORD.sub(_capitalised_name, out_text)  # "her lad ryan" -> "her lad Ryan" (same length)
-    if out_text == text:
-        return Cleaned(text)
     origin.append(len(text))
     return Cleaned(out_text, origin, ends)
 
@@ -132,7 +143,7 @@ def _unwrap(text: str) -> str:
 def restore(findings: Dict[str, Any], cleaned: Cleaned, original: str) -> Dict[str, Any]:
     """Findings of the clean text with their evidence (and children) offsets and texts on the
     original text."""
-    if cleaned.to_original is None:
+    if cleaned.text == original:
         return findings
     out = dict(findings)
     evidence = []

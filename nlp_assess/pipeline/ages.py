@@ -14,26 +14,13 @@ from typing import Dict, List, Optional, Tuple
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from ..artefacts import number_in_words
 from ..resources import load_json
 from .extensions import register_extensions
 from .mentions import MENTIONS_KEY
 
 _AGE_NUM = re.compile(r"(\d{1,2})\s*-?\s*(m\b|mths?|months?|mo\b|m/o|weeks?|wks?)?", re.I)
 ADULT_AGE = 18
-
-
-_NUMBER_WORDS: Dict[str, int] = load_json("person_words.json")["number_words"]
-_NUMBER_WORD = re.compile(r"\b(%s)(?:[ -](%s))?\b" % ("|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)),
-                                                    "|".join(w for w, n in _NUMBER_WORDS.items() if 0 < n < 10)))
-
-
-def number_in_words(low: str) -> Optional[int]:
-    """'seventeen' -> 17, 'forty seven' -> 47, 'six-year-old' -> 6 (dictated records); None if none."""
-    m = _NUMBER_WORD.search(low)
-    if m is None:
-        return None
-    n = _NUMBER_WORDS[m.group(1)]
-    return n + _NUMBER_WORDS[m.group(2)] if m.group(2) and n >= 20 else n
 
 
 def age_in_years(text: str) -> Optional[float]:

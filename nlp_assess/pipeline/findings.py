@@ -77,6 +77,14 @@ class _Reading:
         return p.status in ("present", "unplaced") or (p.named and p.first_name in self.placed_names) \
             or (p.party and p.status not in ("absent", "elsewhere", "other_household"))  # "V1 told me that S1 used to ..."
 
+    def child_named_in(self, label: str) -> Optional[Person]:
+        """The child a heading names in brackets ("Reason not spoken to (Jack):"), if any."""
+        named = re.search(r"\(([^)]*)\)", label)
+        words = named.group(1).split() if named else []
+        if not words:
+            return None
+        return next((p for p in self.persons if self.ok_child(p) and p.first_name == words[0].lower()), None)
+
     def children_at(self, span: Span) -> Person:
         """"the children" as one plural person, for a reason about them all written at `span`."""
         return Person(span.start, span.end, "child", "children", self.sent_of[span.start], plural=True)
@@ -153,6 +161,7 @@ class NarrativeFindings(People):
         self.visit_words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["revisit"]["visit_words"]), re.I)
         answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
+        self.answer_verbs = set(answer["verbs"])  # "Referral made\tN"
         self.reason_headings = set(sections["reason_headings"])
         boxes = sections["checkboxes"]
         self.ticked, self.unticked = tuple(boxes["ticked"]), tuple(boxes["unticked"])
@@ -707,9 +716,7 @@ class NarrativeFindings(People):
             if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(
                     p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] for p in r.persons):
                 continue
-            named = re.search(r"\(([^)]*)\)", text[hs:he])
-            who = next((p for p in r.persons if named and r.ok_child(p) and p.first_name
-                        == named.group(1).split()[0].lower()), None) if named else None
+            who = r.child_named_in(text[hs:he])
             who = who or next((p for p in reversed(r.persons) if p.end <= span.start and r.ok_child(p)), None)
             if who is not None:
                 found.append((span, who))
@@ -818,10 +825,7 @@ class NarrativeFindings(People):
             if not ticked and (not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in r.mentions)
                                or any(span.start <= c.start < span.end for c, _ in r.speech_by)):
                 continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
-            named = re.search(r"\(([^)]*)\)", text[hs:he])  # "Reason not spoken to (Jack):"
-            who = next((p for p in r.persons if named and r.ok_child(p) and p.first_name
-                        == named.group(1).split()[0].lower()), None) if named else None
-            reasons.append((span, who or r.children_at(span)))
+            reasons.append((span, r.child_named_in(text[hs:he]) or r.children_at(span)))
             r.evidence.append(("VOICE_REASON", span.start, span.end))
         return reasons
 
@@ -929,7 +933,7 @@ class NarrativeFindings(People):
         (not "VPRF No. 4471", a reference number)."""
         j = s.end
         while j < len(doc) and j - s.end < 3 and (doc[j].text in self.answer_separators or doc[j].is_space
-                                                   or doc[j].lower_ in ("made", "submitted", "done", "completed")):
+                                                   or doc[j].lower_ in self.answer_verbs):
             j += 1  # "Referral made\tN", "VPRF submitted - No"
         if j >= len(doc) or doc[j].lower_ not in self.negative_answers:
             return False
