@@ -67,11 +67,18 @@ def age_from_dob(text: str, on: Optional[str]) -> Optional[float]:
 
 
 NAME_SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Gaelic patronymic surnames are capitalised after the prefix: "McKENNA", "McKenna", "MacLEOD"
+PREFIXED_SURNAME = re.compile(r"(?:Mc|Mac|Fitz)[A-Z][^\W\d_]*")
+
+
+def capitalised(tok) -> bool:
+    """Written as a name is: "Kerry", "KERRY", "McKENNA", "MacLeod"."""
+    return tok.is_title or tok.is_upper or PREFIXED_SURNAME.fullmatch(tok.text) is not None
 
 
 def name_shaped(tok) -> bool:
     """Capitalised letters, with an apostrophe or hyphen inside allowed ("O'HARE", "Smith-Jones")."""
-    return (tok.is_title or tok.is_upper) and NAME_SHAPE.fullmatch(tok.text) is not None
+    return capitalised(tok) and NAME_SHAPE.fullmatch(tok.text) is not None
 
 
 def role_gap_start(doc: Doc, i: int) -> int:
@@ -195,17 +202,17 @@ class AgeAttacher:
             label = current[(s.start, s.end)]
             i = s.end
             if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and doc[i + 1].is_alpha \
-                    and (doc[i + 1].is_title or doc[i + 1].is_upper) and not doc[i + 1].is_stop and i + 1 not in taken:
+                    and capitalised(doc[i + 1]) and not doc[i + 1].is_stop and i + 1 not in taken:
                 add_name(i + 1, i + 2, label)
             elif (label == "CHILD" or s.label_ == "YOUNG") and i + 1 < len(doc) and doc[i].is_alpha \
-                    and (doc[i].is_title or doc[i].is_upper) and i not in taken and doc[i + 1].is_digit \
+                    and capitalised(doc[i]) and i not in taken and doc[i + 1].is_digit \
                     and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) < 18:
                 # "SON ALFIE 11", "her lad Kieran 9" (a lad with an age under 18 is a child)
                 add_name(i, i + 1, "CHILD")
                 if s.label_ == "YOUNG":
                     relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i + 1].text))
             elif label == "CHILD" and s.label_ == "CHILD" and i + 1 < len(doc) and doc[i].is_alpha \
-                    and (doc[i].is_title or doc[i].is_upper) and i not in taken and doc[i + 1].is_digit \
+                    and capitalised(doc[i]) and i not in taken and doc[i + 1].is_digit \
                     and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) >= ADULT_AGE \
                     and (i + 2 == len(doc) or not doc[i + 2].is_alpha or doc[i + 2].lower_ in self.age_followers):
                 # "her son Liam 19 said ...": an adult son
@@ -232,7 +239,7 @@ class AgeAttacher:
                 if j + 2 < len(doc) and doc[j].lower_ in ("i", "we") and doc[j + 1].lower_ in self.age_hedges:
                     j += 2
             verb, num = doc[j], doc[j + 1] if j + 1 < len(doc) else doc[j]
-            if tok.is_alpha and (tok.is_title or tok.is_upper and len(tok) > 1) and not tok.is_stop \
+            if tok.is_alpha and capitalised(tok) and (tok.is_title or len(tok) > 1) and not tok.is_stop \
                     and tok.lower_ not in self.not_names and tok.i not in taken and verb.lower_ in ("is", "was", "aged") \
                     and num.is_digit and len(num.text) <= 2 and int(num.text) < ADULT_AGE:
                 first = tok.i  # the whole name: "the girl Demi ALCOCK is 17"
@@ -280,7 +287,7 @@ class AgeAttacher:
             prev = doc[tok.i - 1] if tok.i > 0 else None
             in_list = prev is not None and (prev.text in ("(", ",", "&", ":", "-", "/") or prev.lower_ == "and"
                                             or prev.i in taken)
-            if tok.is_alpha and (tok.is_title or tok.is_upper) and len(tok.text) > 1 and not tok.is_stop and in_list \
+            if tok.is_alpha and capitalised(tok) and len(tok.text) > 1 and not tok.is_stop and in_list \
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
                 add_name(tok.i, tok.i + 1, "CHILD")
@@ -304,7 +311,7 @@ class AgeAttacher:
             k = s.end
             if s.label_ == "CHILD" and k + 3 < len(doc) and doc[k].is_digit and len(doc[k].text) <= 2 \
                     and int(doc[k].text) < ADULT_AGE and doc[k + 1].text == "(" and doc[k + 3].text == ")" \
-                    and doc[k + 2].is_alpha and (doc[k + 2].is_title or doc[k + 2].is_upper) and k + 2 not in taken \
+                    and doc[k + 2].is_alpha and capitalised(doc[k + 2]) and k + 2 not in taken \
                     and doc[k + 2].lower_ not in self.not_names:
                 add_name(k + 2, k + 3, "CHILD", float(doc[k].text))
                 relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[k].text))
@@ -418,7 +425,7 @@ class AgeAttacher:
         if names:
             for tok in doc:
                 if tok.lower_ in names and tok.i not in taken and (
-                        tok.is_title or tok.is_upper or tok.lower_ not in self.word_names and len(tok) > 2):
+                        capitalised(tok) or tok.lower_ not in self.word_names and len(tok) > 2):
                     new.append(Span(doc, tok.i, tok.i + 1, label=names[tok.lower_], span_id="named"))
                     taken.add(tok.i)
         for s in people:
@@ -492,7 +499,7 @@ class AgeAttacher:
         word stands before it (a street name is not followed by an age)."""
         prev = doc[tok.i - 1] if tok.i > 0 else None
         return tok.i == end - 1 and tok.lower_ in self.place_surnames and prev is not None and prev.is_alpha \
-            and (prev.is_title or prev.is_upper) and not prev.is_stop and prev.lower_ not in self.not_names
+            and capitalised(prev) and not prev.is_stop and prev.lower_ not in self.not_names
 
     def to_disk(self, path, *, exclude=tuple()):
         pass
