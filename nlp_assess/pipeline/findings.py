@@ -761,19 +761,18 @@ class NarrativeFindings(People):
         elif who is not None and who.kind == "child" and not r.ok_child(who) and who.start > 0 \
                 and doc[who.start - 1].lower_ in ("neither", "none", "nor", "both") and any_child:
             who = r.children_at(s)  # "Neither child was spoken to: they speak only Sorani ..." (not absence)
-        if not r.ok_child(who):
-            # "decided not to wake them": the child is the object, not the subject
-            obj = next((t for t in (doc[s.end - 1], doc[s.end] if s.end < len(doc) else None)
-                        if t is not None and t.lower_ in OBJECT_PRONOUNS), None)
-            if obj is not None:
-                pron = OBJECT_PRONOUNS[obj.lower_]
-                found = self.resolve(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i],
-                                            gender={"he": "male", "she": "female"}.get(pron),
-                                            plural=pron == "they", block_child=who.block_child if who else None),
-                                     persons)
-                if r.ok_child(found):
-                    who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
-                                 status=found.status, named=found.named, age=found.age) if pron == "they" else found
+        # "decided not to wake them": the child is the object, not the subject
+        obj = next((t for t in (doc[s.end - 1], doc[s.end] if s.end < len(doc) else None)
+                    if t is not None and t.lower_ in OBJECT_PRONOUNS), None)
+        if obj is not None:
+            pron = OBJECT_PRONOUNS[obj.lower_]
+            found = self.resolve(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i],
+                                        gender={"he": "male", "she": "female"}.get(pron),
+                                        plural=pron == "they", block_child=who.block_child if who else None),
+                                 persons)
+            if r.ok_child(found):
+                who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
+                             status=found.status, named=found.named, age=found.age) if pron == "they" else found
         inside = next((p for p in persons if s.start <= p.start < s.end and p.kind == "child"), None)
         if not r.ok_child(who) and inside is not None and inside.plural and any_child:
             who = r.children_at(s)  # "asked that officers did not speak to the children as ...": about them all
