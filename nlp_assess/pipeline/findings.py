@@ -705,13 +705,22 @@ class NarrativeFindings(People):
         """"VOICE OF THE CHILD: 'I want daddy to go away'": a quotation filling a voice heading is
         the child's words, with no speech cue needed; the child is the one the heading names
         ("Voice of child (Jack):") or the one last named before it. Not when an adult is named in
-        the box ("'he slept through it' - mum") or a speech cue in it says who spoke."""
+        the quotation's sentence ("'he slept through it' - mum") or a speech cue in it says who
+        spoke; what the box says after that sentence is about something else ("... - Ruby. Finn
+        would only whisper to his mammy")."""
         doc, text, found = r.doc, r.text, []
         for hs, he, value in doc._.headings or []:
             body = value.strip()
             if heading_label(text[hs:he]) not in self.voice_headings or len(body) < 3 or body[0] not in QUOTE_CHARS:
                 continue
             start = text.find(body, he)
+            # the closing quotation mark: not an apostrophe inside a word ("don't")
+            close = next((i for i in range(1, len(body)) if body[i] in QUOTE_CHARS
+                          and (i + 1 == len(body) or not body[i + 1].isalpha())), None)
+            at = doc.char_span(start + close, start + close + 1, alignment_mode="expand") \
+                if start >= 0 and close is not None else None
+            if at is not None:
+                body = body[:max(close + 1, r.sents[r.sent_of[at.start]].end_char - start)]
             span = doc.char_span(start, start + len(body), alignment_mode="expand") if start >= 0 else None
             if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(
                     p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] for p in r.persons):
