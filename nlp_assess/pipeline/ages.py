@@ -23,6 +23,9 @@ _AGE_NUM = re.compile(r"(\d{1,2})\s*-?\s*(m\b|mths?|months?|mo\b|m/o|weeks?|wks?
 ADULT_AGE = 18
 
 
+TEEN_ESTIMATE = 15.0  # "teenage", "adolescent": a child of some age 13-17
+
+
 def age_in_years(text: str) -> Optional[float]:
     """'(7)' -> 7, '10 months old' -> 0.83, 'adult' -> 18, 'teenage' -> 15, 'seventeen' -> 17."""
     low = text.lower()
@@ -34,7 +37,7 @@ def age_in_years(text: str) -> Optional[float]:
         if words is not None:
             return float(words) / (12.0 if re.search(r"\bmonths?\b", low) else 1.0)
         if any(w in low for w in ("teen", "adolescent")):
-            return 15.0
+            return TEEN_ESTIMATE
         return None
     n = float(m.group(1))
     unit = (m.group(2) or "").lower()
@@ -140,6 +143,8 @@ class AgeAttacher:
         for a in ages:
             if a.id_ == "age_then_word":  # "Mia SHAW 16 / SUSP ...": the age is the number alone
                 a = doc[a.start:a.end - 1]
+            elif a.id_ == "name_then_age":  # "Persons present: ..., Oisin KERR 4, Freya KERR 2."
+                a = doc[a.end - 2:a.end - 1]
             age = age_from_dob(a.text, doc._.record_date) if a.id_ == "dob" else age_in_years(a.text)
             following = doc[a.end].lower_ if a.end < len(doc) else ""
             if age is None or following in ("pregnant", "gestation", "gone"):

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..resources import load_json
+from .ages import TEEN_ESTIMATE
 from .context import MODIFIERS_KEY
 from .extensions import register_extensions
 from .mentions import MENTIONS_KEY
@@ -1106,9 +1107,12 @@ class NarrativeFindings(People):
                 return set()
             return {("age", p.age)} | {("name", c.first_name) for c in present if c.named and c.age == p.age}
 
-        # one key per child: a named child's name; an unnamed child's age unless a named child has it
+        # one key per child: a named child's name; an unnamed child's age unless a named child has
+        # it, or it is only "teenage" and a named child is a teenager ("teenage lad" ... "Cody 14")
+        named_teen = any(13 <= a < 18 for a in named_ages)
         wanted = {("name", p.first_name) if p.named else ("age", p.age)
-                  for p in present if p.named or (p.age is not None and p.age not in named_ages)}
+                  for p in present if p.named or (p.age is not None and p.age not in named_ages
+                                                  and not (p.age == TEEN_ESTIMATE and named_teen))}
         have = set().union(*(keys(p) for p in covered)) if covered else set()
         wildcards = sum(1 for p in covered if not keys(p))
         return len(wanted - have) <= wildcards
