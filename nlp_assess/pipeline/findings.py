@@ -603,11 +603,16 @@ class NarrativeFindings(People):
         """"did not want to talk to us" is a reason, not a view; so is what a speech cue
         introduces when a reason follows it closely ("said through the door he did not want
         to talk", "asked that he was not woken")."""
-        said_no = span.end < len(r.doc) and r.doc[span.end].lower_ in ("no", "nothing")
+        nxt = r.doc[span.end].lower_ if span.end < len(r.doc) else ""
+        said_no = nxt in ("no", "nothing")
+        to_officers = nxt in ("us", "officers", "police", "me")
         return any((m.start < span.end and span.start < m.end)
                    or (r.sent_of[m.start] == r.sent_of[span.start] and 0 <= m.start - span.end <= 8)
-                   # "... she shook her head and said no": the answer to "want to talk?" is the refusal
-                   or (said_no and r.sent_of[m.start] == r.sent_of[span.start] and 0 <= span.start - m.end <= 3)
+                   # "... she shook her head and said no": the answer to "want to talk?" is the refusal;
+                   # "said she didn't want to talk to police and asked us to leave her alone": so is
+                   # what a refuser then asks of the officers
+                   or ((said_no or to_officers and m.id_ == "refused") and r.sent_of[m.start] == r.sent_of[span.start]
+                       and 0 <= span.start - m.end <= 3)
                    for m in r.mentions if m.label_ == "NO_VOICE_REASON")
 
     def _heading_child(self, r: "_Reading", s: Span, who: Optional[Person]) -> Optional[Person]:
