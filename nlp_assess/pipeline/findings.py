@@ -132,6 +132,7 @@ class NarrativeFindings(People):
         self.hedged_speech = set(cues["hedged"])  # "may have said"
         self.recording_cues = {cue: set(after) for cue, after in cues["recording_cues"].items()}  # "added to the VPRF"
         self.participle_cues = set(words["participle_cues"]["cues"])
+        self.refusing_answers = set(words["refusing_answers"]["words"])  # "said 'naw'"
         notr = words["reasons_that_are_not"]
         self.refused_followers, self.refusal_to = set(notr["refused_followers"]), list(notr["refusal_to_phrases"])
         self.observation_aux, self.woken_objects = set(notr["observation_auxiliaries"]), set(notr["woken_objects"])
@@ -603,15 +604,18 @@ class NarrativeFindings(People):
         """"did not want to talk to us" is a reason, not a view; so is what a speech cue
         introduces when a reason follows it closely ("said through the door he did not want
         to talk", "asked that he was not woken")."""
+        after = span.end
+        while after < len(r.doc) and r.doc[after].text in QUOTE_CHARS:
+            after += 1  # said 'naw'
         nxt = r.doc[span.end].lower_ if span.end < len(r.doc) else ""
-        said_no = nxt in ("no", "nothing")
+        said_no = after < len(r.doc) and r.doc[after].lower_ in self.refusing_answers
         to_officers = nxt in ("us", "officers", "police", "me")
         return any((m.start < span.end and span.start < m.end)
                    or (r.sent_of[m.start] == r.sent_of[span.start] and 0 <= m.start - span.end <= 8)
                    # "... she shook her head and said no": the answer to "want to talk?" is the refusal;
                    # "said she didn't want to talk to police and asked us to leave her alone": so is
                    # what a refuser then asks of the officers
-                   or ((said_no or to_officers and m.id_ == "refused") and r.sent_of[m.start] == r.sent_of[span.start]
+                   or ((said_no or to_officers and m.id_ == "refused") and r.sent_of[m.end - 1] == r.sent_of[span.start]
                        and 0 <= span.start - m.end <= 3)
                    for m in r.mentions if m.label_ == "NO_VOICE_REASON")
 
