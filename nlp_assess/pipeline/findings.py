@@ -478,7 +478,18 @@ class NarrativeFindings(People):
                                                     or s.end == len(doc)))
                 or (cue in self.transport_cues and after == "to"
                     and any(t.lower_ in self.transport_places for t in doc[s.end + 1:s.end + 4]))
-                or after in self.recording_cues.get(cue, ()))
+                or after in self.recording_cues.get(cue, ())
+                or (before == "," and cue.endswith("ing") and self._referral_subject(r, s)))
+
+    @staticmethod
+    def _referral_subject(r: "_Reading", s: Span) -> bool:
+        """"VPRF submitted for Isla, asking that follow-up is done at school": the sentence is about
+        a referral (one comes before the cue, and no person before it), so the referral asks."""
+        sent = r.sent_of[s.start]
+        ref = next((m for m in r.mentions if m.label_ == "REFERRAL" and r.sent_of[m.start] == sent
+                    and m.end <= s.start), None)
+        return ref is not None and not any(p.sent == sent and p.start < ref.start and p.kind != "officer"
+                                           for p in r.persons)
 
     def _passive_by(self, r: "_Reading", s: Span) -> Optional[Person]:
         """'It was stated by Ezra that ...': the person after 'by' is the speaker."""
