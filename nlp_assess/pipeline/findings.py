@@ -656,11 +656,13 @@ class NarrativeFindings(People):
                 return asker is None or asker.kind == "officer"
         return False
 
-    @staticmethod
-    def _said_then(r: "_Reading", s: Span) -> bool:
+    def _said_then(self, r: "_Reading", s: Span) -> bool:
         """"In December 2021 Evie said that ...": the child who speaks is in a past incident (their
-        mention is qualified historical), so these are not words recorded at this one. (A child
-        speaking now about the past, "she told me that in 2021 ...", is not affected.)"""
+        mention is qualified historical, or the cue is under a history heading), so these are not
+        words recorded at this one. (A child speaking now about the past, "she told me that in
+        2021 ...", is not affected.)"""
+        if self._heading_over(r.doc, s.start) in self.history_headings:
+            return True  # "Family history: In 2020 Kayla ... she said her dad had ..."
         subject = next((m for m in reversed(r.mentions) if m.label_ in ("CHILD", "PRONOUN") and m.end <= s.start
                         and r.sent_of[m.start] == r.sent_of[s.start]), None)
         if subject is None or _q(subject).get("temporality") != "historical":
