@@ -444,6 +444,8 @@ class NarrativeFindings(People):
         for s in r.mentions:
             if s.label_ != "SPEECH" or _q(s).get("presence") == "absent" or r.quoted[s.start] or self._in_brackets(r, s):
                 continue
+            if s.end - s.start > 1 and s[-1].text in QUOTE_CHARS and not s[-2].whitespace_:
+                continue  # "shouting about the kids' maintenance": a possessive, not a quotation opening
             by = self._passive_by(r, s) or self._participle_subject(r, s)
             answered = self._asked_person(r, s) if s.text.lower() in self.answer_cues else None
             if by is not None:
@@ -679,7 +681,8 @@ class NarrativeFindings(People):
         r.speech_by = [(s, self._heading_child(r, s, who)) for s, who in r.speech_by]
         for s, who in r.speech_by:
             if _q(s).get("source") == "reported" or not r.ok_child(who) or self._in_reason(r, s) \
-                    or self._told_someone_else(r, s) or self._said_then(r, s):
+                    or self._told_someone_else(r, s) or self._said_then(r, s) or self._only_calling(r, s) \
+                    or self._heard_by_other(r, s):
                 continue
             if self._reported_by_other(r, s, who):
                 continue
@@ -699,6 +702,31 @@ class NarrativeFindings(People):
             r.evidence.append(("VOICE", span.start, span.end))
             children.add(who.start)
         return children
+
+    def _heard_by_other(self, r: "_Reading", s: Span) -> bool:
+        """"adamant she heard a kid screaming 'stop it'" (the neighbour): words another adult heard
+        are their account, not the child's voice on record (as decision 34's call handler)."""
+        sent = r.sents[r.sent_of[s.start]]
+        for tok in r.doc[sent.start:s.start]:
+            if tok.lower_ in ("heard", "hear", "hears"):
+                who = self.speaker(tok.i, r.sent_of[s.start], r.persons, r.quoted, carry_over=False)
+                return who is not None and who.kind == "adult"
+        return False
+
+    def _only_calling(self, r: "_Reading", s: Span) -> bool:
+        """"a toddler shouting 'mummy mummy'": a quotation of nothing but calls for a parent is
+        not an account, a view or a wish (decision 48)."""
+        doc = r.doc
+        start = next((i for i in range(s.start, min(s.end + 6, len(doc))) if doc[i].text in QUOTE_CHARS), None)
+        if start is None:
+            return False
+        words = []
+        for tok in doc[start + 1:min(start + 12, len(doc))]:
+            if tok.text in QUOTE_CHARS:
+                return bool(words) and all(w in self.parent_words for w in words)
+            if tok.is_alpha:
+                words.append(tok.lower_)
+        return False
 
     def _interview_answers(self, r: "_Reading") -> List[Tuple[Span, Person]]:
         """"Spoke to Ethan on his own in his bedroom:" then "Q: How did that make you feel?" /
