@@ -804,7 +804,8 @@ class NarrativeFindings(People):
         doc, sent_of, persons = r.doc, r.sent_of, r.persons
         carry = s.id_ in ("asleep_not_woken", "too_young", "because", "later", "too_distressed")
         who = self.speaker(s.start, sent_of[s.start], persons, r.quoted, carry_over=carry)
-        nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor]
+        nearest = [p for p in persons if p.sent == sent_of[s.start] and p.end <= s.start and not p.possessor
+                   and p.kind != "officer"]  # "both seen by me ..., not woken": both
         if who is not None and nearest and nearest[-1].kind == "pronoun" and nearest[-1].plural and r.ok_child(who):
             who = Person(who.start, who.end, "child", who.text, who.sent, plural=True, status=who.status)
         else:
