@@ -132,7 +132,10 @@ class NarrativeFindings(People):
         self.hedged_speech = set(cues["hedged"])  # "may have said"
         self.recording_cues = {cue: set(after) for cue, after in cues["recording_cues"].items()}  # "added to the VPRF"
         self.participle_cues = set(words["participle_cues"]["cues"])
-        self.refusing_answers = set(words["refusing_answers"]["words"])  # "said 'naw'"
+        refusing = words["refusing_answers"]
+        self.refusing_answers = set(refusing["words"])  # "said 'naw'"
+        self.refusal_listeners = set(refusing["to_officers"])  # "and asked us to leave her alone"
+        self.hearing_verbs = set(words["heard_by_other"]["verbs"])  # "she heard a kid screaming 'stop it'"
         notr = words["reasons_that_are_not"]
         self.refused_followers, self.refusal_to = set(notr["refused_followers"]), list(notr["refusal_to_phrases"])
         self.observation_aux, self.woken_objects = set(notr["observation_auxiliaries"]), set(notr["woken_objects"])
@@ -622,7 +625,7 @@ class NarrativeFindings(People):
             after += 1  # said 'naw'
         nxt = r.doc[span.end].lower_ if span.end < len(r.doc) else ""
         said_no = after < len(r.doc) and r.doc[after].lower_ in self.refusing_answers
-        to_officers = nxt in ("us", "officers", "police", "me")
+        to_officers = nxt in self.refusal_listeners
         return any((m.start < span.end and span.start < m.end)
                    or (r.sent_of[m.start] == r.sent_of[span.start] and 0 <= m.start - span.end <= 8)
                    # "... she shook her head and said no": the answer to "want to talk?" is the refusal;
@@ -708,7 +711,7 @@ class NarrativeFindings(People):
         are their account, not the child's voice on record (as decision 34's call handler)."""
         sent = r.sents[r.sent_of[s.start]]
         for tok in r.doc[sent.start:s.start]:
-            if tok.lower_ in ("heard", "hear", "hears"):
+            if tok.lower_ in self.hearing_verbs:
                 who = self.speaker(tok.i, r.sent_of[s.start], r.persons, r.quoted, carry_over=False)
                 return who is not None and who.kind == "adult"
         return False
