@@ -447,8 +447,8 @@ class NarrativeFindings(People):
         for s in r.mentions:
             if s.label_ != "SPEECH" or _q(s).get("presence") == "absent" or r.quoted[s.start] or self._in_brackets(r, s):
                 continue
-            if s.end - s.start > 1 and s[-1].text in QUOTE_CHARS and not s[-2].whitespace_:
-                continue  # "shouting about the kids' maintenance": a possessive, not a quotation opening
+            if s.end - s.start > 1 and s[-1].text in QUOTE_CHARS and not (s.end < len(r.doc) and r.quoted[s.end]):
+                continue  # "shouting about the kids' maintenance": the mark opens no quotation (a possessive)
             by = self._passive_by(r, s) or self._participle_subject(r, s)
             answered = self._asked_person(r, s) if s.text.lower() in self.answer_cues else None
             if by is not None:
@@ -720,16 +720,14 @@ class NarrativeFindings(People):
         """"a toddler shouting 'mummy mummy'": a quotation of nothing but calls for a parent is
         not an account, a view or a wish (decision 48)."""
         doc = r.doc
-        start = next((i for i in range(s.start, min(s.end + 6, len(doc))) if doc[i].text in QUOTE_CHARS), None)
+        start = next((i for i in range(s.start, min(s.end + 6, len(doc))) if r.quoted[i]), None)
         if start is None:
             return False
-        words = []
-        for tok in doc[start + 1:min(start + 12, len(doc))]:
-            if tok.text in QUOTE_CHARS:
-                return bool(words) and all(w in self.parent_words for w in words)
-            if tok.is_alpha:
-                words.append(tok.lower_)
-        return False
+        end = start
+        while end < len(doc) and r.quoted[end]:
+            end += 1
+        words = [t.lower_ for t in doc[start:end] if t.is_alpha]
+        return bool(words) and all(w in self.parent_words for w in words)
 
     def _interview_answers(self, r: "_Reading") -> List[Tuple[Span, Person]]:
         """"Spoke to Ethan on his own in his bedroom:" then "Q: How did that make you feel?" /
@@ -768,13 +766,12 @@ class NarrativeFindings(People):
             if heading_label(text[hs:he]) not in self.voice_headings or len(body) < 3 or body[0] not in QUOTE_CHARS:
                 continue
             start = text.find(body, he)
-            # the closing quotation mark: not an apostrophe inside a word ("don't")
-            close = next((i for i in range(1, len(body)) if body[i] in QUOTE_CHARS
-                          and (i + 1 == len(body) or not body[i + 1].isalpha())), None)
-            at = doc.char_span(start + close, start + close + 1, alignment_mode="expand") \
-                if start >= 0 and close is not None else None
-            if at is not None:
-                body = body[:max(close + 1, r.sents[r.sent_of[at.start]].end_char - start)]
+            opening = doc.char_span(start, start + 1, alignment_mode="expand") if start >= 0 else None
+            if opening is not None and opening.end < len(doc) and r.quoted[opening.end]:
+                last = opening.end  # the quotation's last word: the box ends with its sentence
+                while last + 1 < len(doc) and r.quoted[last + 1]:
+                    last += 1
+                body = body[:max(doc[last].idx + len(doc[last].text) + 1, r.sents[r.sent_of[last]].end_char) - start]
             span = doc.char_span(start, start + len(body), alignment_mode="expand") if start >= 0 else None
             if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(
                     p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] for p in r.persons):
