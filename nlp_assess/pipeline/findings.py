@@ -69,6 +69,9 @@ class _Reading:
     placed_names: Set[str]  # first names of children placed at the scene somewhere in the text
     speech_by: List[Tuple[Span, Optional[Person]]] = field(default_factory=list)
     evidence: List[Tuple[str, int, int]] = field(default_factory=list)
+    # children (by mention start) whose state at the time is described by anyone, the officer or
+    # a parent's account ("My daughter was hysterical"): they were there, whoever saw it
+    described: Set[int] = field(default_factory=set)
 
     def ok_child(self, p: Optional[Person]) -> bool:
         """A child who counts for demeanour, voice and reasons: present or not placed anywhere,
@@ -588,7 +591,7 @@ class NarrativeFindings(People):
         children: Set[int] = set()
         not_observations = [m for m in r.mentions if m.label_ in ("MINIMISING", "ADULT", "CHILD")]
         for s in r.mentions:
-            if s.label_ != "DEMEANOUR" or r.quoted[s.start]:
+            if s.label_ != "DEMEANOUR":
                 continue
             if any(m.start < s.end and s.start < m.end for m in not_observations):
                 continue  # "the injured party"; "slept thru it so not affected" (a minimising phrase)
@@ -607,8 +610,16 @@ class NarrativeFindings(People):
                     and self._heading_over(doc, s.start) in self.observation_headings:
                 # "Demeanour: jaw clenched, knee going": the officer's note on the block's child
                 who = next((p for p in reversed(persons) if p.start < s.start and r.ok_child(p)), who)
+            if r.quoted[s.start]:  # inside a parent's account: the child it is about ("My daughter was hysterical")
+                inside = self.speaker(s.start, sent_of[s.start], persons, [False] * len(doc), carry_over=False,
+                                      skip_officers=True)
+                if r.ok_child(inside) and _q(s).get("temporality") not in ("historical", "habitual", "hypothetical"):
+                    r.described.add(inside.start)
+                continue
             if not r.ok_child(who):
                 continue
+            if who.sent == sent_of[s.start] and _q(s).get("temporality") not in ("historical", "habitual", "hypothetical"):
+                r.described.add(who.start)
             if _q(s).get("source") == "reported" or self._reported_by_other(r, s, None):
                 continue
             r.evidence.append(("DEMEANOUR", s.start, s.end))
@@ -919,7 +930,8 @@ class NarrativeFindings(People):
                 p.status = "absent"
         present = [p for p in persons if p.kind == "child" and (p.status == "present" or p.party and p.status != "other")]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
-        if absent and present and not any(p.heading or placed_at_scene(p) or p.party for p in present):
+        if absent and present and not any(p.heading or placed_at_scene(p) or p.party or p.start in r.described
+                                          for p in present):
             # the narrative said where the children were ("at their nan's", "not at the address"):
             # a later bare mention ("VPRF for Archie", "asked where the children were") does not
             # put a child back at the scene; only a placement, an observation or words do
