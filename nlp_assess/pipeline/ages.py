@@ -145,6 +145,8 @@ class AgeAttacher:
                 a = doc[a.start:a.end - 1]
             elif a.id_ == "name_then_age":  # "Persons present: ..., Oisin KERR 4, Freya KERR 2."
                 a = doc[a.end - 2:a.end - 1]
+            elif a.id_ == "sex_name_age":  # "Male Jason TRAFFORD 24 and female Lily ANSELL 15 in the flat"
+                a = doc[a.end - 1:a.end]
             age = age_from_dob(a.text, doc._.record_date) if a.id_ == "dob" else age_in_years(a.text)
             following = doc[a.end].lower_ if a.end < len(doc) else ""
             if age is None or following in ("pregnant", "gestation", "gone"):
