@@ -1101,8 +1101,9 @@ class NarrativeFindings(People):
                     continue
             else:
                 child_word = any(p.kind == "child" and s.start <= p.start < s.end for p in persons)
-                if who is not None and who.kind == "adult" and not child_word and s.id_ == "victim_blaming":
-                    continue
+                if who is not None and who.kind == "adult" and not child_word and s.id_ == "victim_blaming" and not (
+                        who.plural and any(p.kind == "child" and p.sent == sent_of[s.start] for p in persons)):
+                    continue  # (but "both give as good as they get and Jade keeps going back": a child among "both")
                 if s.id_ == "about_children" and not any(p.kind == "child" and p.sent == sent_of[s.start] for p in persons):
                     continue  # "just words", "no harm done": minimising only when said of the children
                 if s.id_ == "dismissing_presence":
