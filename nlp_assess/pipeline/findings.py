@@ -171,6 +171,9 @@ class NarrativeFindings(People):
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
         self.answer_verbs = set(answer["verbs"])  # "Referral made\tN"
         self.reason_headings = set(sections["reason_headings"])
+        account = sections["account_headings"]  # "IP's words: He came round and pushed me ..." (no quotation marks)
+        self.account_speakers, self.account_words = set(account["speakers"]), set(account["account_words"])
+        self.account_not_speakers, self.first_person = set(account["not_speakers"]), set(account["first_person"])
         boxes = sections["checkboxes"]
         self.ticked, self.unticked = tuple(boxes["ticked"]), tuple(boxes["unticked"])
         marks = "|".join(re.escape(b) for b in sorted(self.ticked, key=len, reverse=True))
@@ -435,14 +438,36 @@ class NarrativeFindings(People):
             for p in persons:
                 if p.kind == "child" and not p.named and p.age is None and p.text.lower() in self.unborn_words:
                     p.kind = "unborn"
+        quoted = self.quote_mask(doc, self.elisions, self.record_words, text=self._text(doc))
+        self._mask_accounts(doc, self._text(doc), quoted)
         r = _Reading(doc=doc, text=self._text(doc), sents=sents, sent_of=sent_of, mentions=mentions, by_pos=by_pos,
-                     persons=persons, quoted=self.quote_mask(doc, self.elisions, self.record_words, text=self._text(doc)),
+                     persons=persons, quoted=quoted,
                      observed_at=[m.start for m in modifiers if m.label_ == "OBSERVED"],
                      # a named child placed at the scene anywhere in the text is there in every mention
                      placed_names={p.first_name for p in persons
                                    if p.named and p.kind == "child" and p.status in ("present", "unplaced")})
         r.speech_by = self._speech_cues(r)
         return r
+
+    def _mask_accounts(self, doc: Doc, text: str, quoted: List[bool]) -> None:
+        """Mark as quoted a party's first-person account pasted under a heading without
+        quotation marks ("IP's words: He came round ... Mia told me later she saw him push me"):
+        from the heading to the end of its line, when its first sentence says "I", "me" or "my"."""
+        for hs, he, _ in doc._.headings or []:
+            words = re.findall(r"[\w'’/]+", heading_label(text[hs:he]))
+            if not words or not any(w in self.account_words for w in words[1:]) \
+                    or not any(w in self.account_speakers for w in words) \
+                    or any(w in self.account_not_speakers for w in words):
+                continue
+            line_end = text.find("\n", he)
+            span = doc.char_span(he, len(text) if line_end < 0 else line_end, alignment_mode="expand")
+            if span is None or len(span) == 0:
+                continue
+            first = span[0].sent
+            if not any(t.lower_ in self.first_person and not quoted[t.i] for t in doc[span.start:min(span.end, first.end)]):
+                continue  # "IP's account: she says he pushed her": the officer's summary
+            for i in range(span.start, span.end):
+                quoted[i] = True
 
     # ------------------------------------------------------------------ speech cues and who spoke them
     def _speech_cues(self, r: "_Reading") -> List[Tuple[Span, Optional[Person]]]:
