@@ -680,6 +680,17 @@ class NarrativeFindings(People):
             return who
         return next((p for p in reversed(r.persons) if p.start < s.start and r.ok_child(p)), who)
 
+    def _speaks_of_self(self, r: "_Reading", s: Span, who: Person) -> bool:
+        """"he says he'll take Leo to Poland": a speaker resolved to a named child who is then
+        named in what was said is someone else (a pronoun cannot be the child its own words name)."""
+        before = next((p for p in reversed(r.persons) if p.end <= s.start and p.sent == r.sent_of[s.start]
+                       and not r.quoted[p.start]), None)
+        if not who.named or before is None or before.kind != "pronoun":
+            return False
+        end = self._clause_end(r.doc, s, r.quoted)
+        return any(p.kind == "child" and p.named and p.first_name == who.first_name and s.end <= p.start < end
+                   for p in r.persons)
+
     def _officers_question(self, r: "_Reading", span: Span) -> bool:
         """"I asked if she would like to talk": a wish inside the officer's own question."""
         doc = r.doc
@@ -721,7 +732,7 @@ class NarrativeFindings(People):
         for s, who in r.speech_by:
             if _q(s).get("source") == "reported" or not r.ok_child(who) or self._in_reason(r, s) \
                     or self._told_someone_else(r, s) or self._said_then(r, s) or self._only_calling(r, s) \
-                    or self._heard_by_other(r, s):
+                    or self._heard_by_other(r, s) or self._speaks_of_self(r, s, who):
                 continue
             if self._reported_by_other(r, s, who):
                 continue
