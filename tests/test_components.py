@@ -18,6 +18,11 @@ def labels(doc, label):
     ("Approx. 22:40 PC Smith attended", 1),
     ("CHILDREN: two present\nRISK: medium", 4),
     ("In February 2020 he threw a plate. In 2016 she left him.", 2),  # years, not 20:20 timestamps
+    # a comma splice in a run-on splits; "then" before a participle continues the clause (DXAI-0027)
+    ("we attended the address at about ten past eleven and spoke to the ip in the kitchen with her sister "
+     "about what had happened earlier tonight, then we arrested him", 2),
+    ("BWV footage from my arrival shows Sophie (5) standing in the lounge doorway in her nightie with both "
+     "hands over her ears, crying, then running to IP.", 1),
 ])
 def test_sentences_survive_log_style(nlp, text, expected):
     assert len(list(nlp(text).sents)) == expected

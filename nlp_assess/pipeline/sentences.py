@@ -40,6 +40,7 @@ class LogSentencizer:
         splice = rules.get("comma_splice", {})
         self.splice_min = int(splice.get("min_tokens", 0)) or None
         self.splice_openers = set(splice.get("openers", ()))
+        self.splice_participle_openers = set(splice.get("participle_openers", ()))  # ", then running to IP"
 
     def find_headings(self, text: str):
         """Form headings: a short label at the start of a line followed by ':' or ' - '."""
@@ -90,7 +91,9 @@ class LogSentencizer:
                     and not (prev.is_punct and prev.text not in self.terminal):
                 start = True
             elif prev.text == "," and self.splice_min and i - last_start >= self.splice_min \
-                    and tok.lower_ in self.splice_openers:
+                    and tok.lower_ in self.splice_openers \
+                    and not (tok.lower_ in self.splice_participle_openers and i + 1 < len(toks)
+                             and toks[i + 1].lower_.endswith("ing")):
                 start = True  # a comma splice in a run-on narrative: ", we arrested him, her lad was ..."
             if tok.is_space:
                 start = False
