@@ -823,7 +823,9 @@ class NarrativeFindings(People):
             if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(
                     p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] for p in r.persons):
                 continue
-            who = r.child_named_in(text[hs:he])
+            who = r.child_named_in(text[hs:he]) or next(
+                (p for p in r.persons if p.kind == "child" and p.named and hs <= doc[p.start].idx < he), None)
+            # (a child the heading itself names, "Child's account (Ethan BISHOP, 9):", is the one heard)
             who = who or next((p for p in reversed(r.persons) if p.end <= span.start and r.ok_child(p)), None)
             if who is not None:
                 found.append((span, who))
