@@ -748,7 +748,7 @@ class NarrativeFindings(People):
                 continue  # "it was not possible to obtain her views"
             r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
             children.add(who.start)
-        for span, who in self._quoted_under_voice_heading(r) + self._interview_answers(r):
+        for span, who in self._quoted_under_voice_heading(r) + self._interview_answers(r) + self._quoted_after_child(r):
             r.evidence.append(("VOICE", span.start, span.end))
             children.add(who.start)
         return children
@@ -798,6 +798,33 @@ class NarrativeFindings(People):
                 elif line.strip():
                     break
                 pos = end
+        return found
+
+    def _quoted_after_child(self, r: "_Reading") -> List[Tuple[Span, Person]]:
+        """"Account of Ethan BISHOP (9), taken by me in his bedroom: 'I heard dad shouting ...'": a
+        quotation opened right after a colon whose sentence, up to the colon and on its line, names a
+        present child first and no adult (but for a possessor, "with IP's agreement") is that child's
+        words."""
+        doc, found = r.doc, []
+        for i in range(1, len(doc)):
+            if not r.quoted[i] or r.quoted[i - 1] or doc[i - 1].text not in QUOTE_CHARS:
+                continue
+            c = i - 2
+            while c >= 0 and doc[c].is_space:
+                c -= 1
+            if c < 0 or doc[c].text != ":" or self._heading_at(doc, c) is not None:
+                continue  # (a heading's colon is the heading's business)
+            line_start = c
+            while line_start > 0 and "\n" not in doc[line_start - 1].text and "\n" not in doc[line_start - 1].whitespace_:
+                line_start -= 1
+            line_start = max(line_start, r.sents[r.sent_of[c]].start)  # (and in the colon's sentence)
+            before = [p for p in r.persons if line_start <= p.start < c and p.kind in ("child", "adult") and not p.possessor]
+            if not before or before[0].kind != "child" or not r.ok_child(before[0]) or any(p.kind == "adult" for p in before):
+                continue
+            end = i
+            while end < len(doc) and r.quoted[end]:
+                end += 1
+            found.append((doc[i:end], before[0]))
         return found
 
     def _quoted_under_voice_heading(self, r: "_Reading") -> List[Tuple[Span, Person]]:
