@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ..resources import load_json
-from .ages import TEEN_ESTIMATE
+from .ages import TEEN_ESTIMATE, capitalised
 from .context import MODIFIERS_KEY
 from .extensions import register_extensions
 from .mentions import MENTIONS_KEY
@@ -511,6 +511,9 @@ class NarrativeFindings(People):
                                                     or s.end == len(doc)))
                 or (cue in self.transport_cues and after == "to"
                     and any(t.lower_ in self.transport_places for t in doc[s.end + 1:s.end + 4]))
+                # "S1 arr s47, conveyed Lanholme": a place name, no "to"
+                or (cue in self.transport_cues and s.end < len(doc) and doc[s.end].is_alpha and capitalised(doc[s.end])
+                    and not any(p.start == s.end for p in r.persons))
                 or after in self.recording_cues.get(cue, ())
                 or (before == "," and cue.endswith("ing") and self._referral_subject(r, s)))
 
