@@ -424,6 +424,9 @@ class AgeAttacher:
                 continue
             k = r.end + 2 if doc[r.end + 1].lower_ in ("a", "an", "the", "her", "his", "their") else r.end + 1
             kin = starts.get(k)
+            if kin is not None and kin.end < len(doc) and doc[kin.end].lower_ in ("'s", "’s"):
+                # "SP is the YP's boyfriend", "S1 is IP's son": what the party is comes after the possessor
+                kin = starts.get(kin.end + 1)
             if kin is not None:
                 label, _, age = relabel.get((kin.start, kin.end), (kin.label_, None, kin._.age))
                 if label in ("CHILD", "ADULT"):
