@@ -174,7 +174,9 @@ class AgeAttacher:
                 # determiner ("her son, Martin (44)"), but not a list ("IP, Grace (14)")
                 target = next((p for p in people if p.end == before or (
                     before - p.end == 1 and doc[p.end].text == "," and p.start > 0
-                    and doc[p.start - 1].lower_ in ("the", "her", "his", "their", "my", "our", "a", "an", "'s", "’s"))),
+                    and doc[p.start - 1].lower_ in ("the", "her", "his", "their", "my", "our", "a", "an", "'s", "’s"))
+                    # a form's party line, "IP: Lewis GRAY DOB 14/06/2007": the role is the person
+                    or (before - p.end == 1 and doc[p.end].text == ":" and p.text.lower() in self.party_roles)),
                     None)
             else:
                 target = next((p for p in people if before == p.end or p.start == a.end
