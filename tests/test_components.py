@@ -160,9 +160,19 @@ def test_evidence_span_group_for_displacy(nlp):
     assert "DEMEANOUR" in html and "REFERRAL" in html
 
 
+# -- spelling ----------------------------------------------------------------
+def test_typing_slips_take_the_norm_of_the_word_meant(nlp):
+    doc = nlp("VPFR submited for both chidlren, baby asleeep. Towels drying, he sad nothing.")
+    norms = {t.text: t.norm_ for t in doc}
+    assert norms["chidlren"] == "children" and norms["asleeep"] == "asleep" and norms["VPFR"] == "vprf"
+    assert norms["drying"] == "drying" and norms["sad"] == "sad"  # English words are never corrected
+    assert doc.text.startswith("VPFR submited for both chidlren")  # the text and its offsets are untouched
+    assert [s.label_ for s in doc.spans["evidence"] if s.text in ("VPFR", "chidlren", "asleeep")] != []
+
+
 def test_each_component_is_a_registered_factory():
     nlp = spacy.blank("en")
-    for name in ("nla_sentences", "nla_persons", "nla_ages", "nla_demeanour", "nla_voice", "nla_referral",
+    for name in ("nla_sentences", "nla_spelling", "nla_persons", "nla_ages", "nla_demeanour", "nla_voice", "nla_referral",
                  "nla_minimising", "nla_context", "nla_findings"):
         nlp.add_pipe(name)
     assert nlp.pipe_names[-1] == "nla_findings"

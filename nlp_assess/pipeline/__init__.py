@@ -1,6 +1,6 @@
 """The spaCy pipeline: `spacy.blank("en")` plus rule-based components.
 
-    nla_sentences -> nla_persons -> nla_ages -> nla_demeanour -> nla_voice -> nla_referral
+    nla_sentences -> nla_spelling -> nla_persons -> nla_ages -> nla_demeanour -> nla_voice -> nla_referral
     -> nla_minimising -> nla_context -> nla_findings
 
 Every component is a registered factory (also exposed as a `spacy_factories` entry point
@@ -12,14 +12,14 @@ import spacy
 from spacy.symbols import ORTH
 from spacy.language import Language
 
-from . import ages, context, findings, mentions, sentences  # noqa: F401  (registers the factories)
+from . import ages, context, findings, mentions, sentences, spelling  # noqa: F401  (registers the factories)
 from ..resources import load_json
 from .context import MODIFIERS_KEY
 from .extensions import register_extensions
 from .findings import EVIDENCE_KEY
 from .mentions import MENTIONS_KEY
 
-PIPE_NAMES = ("nla_sentences", "nla_persons", "nla_ages", "nla_demeanour", "nla_voice", "nla_referral",
+PIPE_NAMES = ("nla_sentences", "nla_spelling", "nla_persons", "nla_ages", "nla_demeanour", "nla_voice", "nla_referral",
               "nla_minimising", "nla_context", "nla_findings")
 
 

@@ -21,6 +21,7 @@ RULE_FILES = (
     "person_words.json",
     "field_values.json",
     "norms.json",
+    "spelling.json",
     "review_rules.json",
     "stop_words.json",
     "report.json",
