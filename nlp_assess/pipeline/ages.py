@@ -138,7 +138,10 @@ class AgeAttacher:
                 named._.age = age
             new.append(named)
             taken.update(range(start, end))
-            names[doc[start].lower_] = label
+            first = start
+            while first < end - 1 and doc[first].lower_.rstrip(".") in self.titles:
+                first += 1  # "Miss Kirsty PALMER (30)" ... a later "Kirsty"
+            names[doc[first].lower_] = label
 
         for a in ages:
             if a.id_ == "age_then_word":  # "Mia SHAW 16 / SUSP ...": the age is the number alone
@@ -434,6 +437,13 @@ class AgeAttacher:
                 if label in ("CHILD", "ADULT"):
                     relabel[(r.start, r.end)] = (label, self._relabel_id(r, label), age)
                     noun_labels.setdefault(r.text.lower(), set()).add(label)
+        # a name after a title ("Miss Kirsty PALMER (30)") is known for later mentions too ("Kirsty is worried")
+        for s in people:
+            if s.id_ == "honorific" and len(s) > 1:
+                first = next((t for t in s if t.lower_.rstrip(".") not in self.titles), None)
+                if first is not None and first.is_alpha and first.lower_ not in names:
+                    names[first.lower_] = relabel.get((s.start, s.end), (s.label_,))[0]
+                    taken.update(range(s.start, s.end))
         # later mentions of a named person, and of a noun whose age made it an adult ("son (24)" ... "the son")
         if names:
             for tok in doc:

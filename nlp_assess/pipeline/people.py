@@ -27,12 +27,15 @@ import numpy
 from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc, Span
 
+from ..resources import load_json
 from .ages import role_gap_start
 
 QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 OBJECT_PRONOUNS = {"her": "she", "him": "he", "them": "they"}  # "spoke to her", "not to wake them"
+_WORDS = load_json("person_words.json")
+TITLES = frozenset(_WORDS["male_titles"]) | frozenset(_WORDS["female_titles"])  # "Miss Kirsty PALMER" is Kirsty
 BLOCK_HEADING = re.compile(r"^(?:child|ch|c|cyp|yp)\s*\d+$", re.I)  # "CHILD 1", "C2"
 
 
@@ -66,7 +69,10 @@ class Person:
     def first_name(self) -> str:
         """The name's first word, lower case, before any hyphen: "Mia-Rose FOX" and a later
         "Mia" are the same child."""
-        return re.split(r"[\s\-]", self.text.lower(), maxsplit=1)[0]
+        words = self.text.lower().split()
+        while len(words) > 1 and words[0].rstrip(".") in TITLES:
+            words = words[1:]  # "Miss Kirsty PALMER" ... "Kirsty"
+        return re.split(r"[\s\-]", " ".join(words), maxsplit=1)[0]
 
 
 class People:
