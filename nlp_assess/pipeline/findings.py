@@ -1017,6 +1017,10 @@ class NarrativeFindings(People):
         implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")]
         if present or implied:
             child_present = "yes"
+        elif not absent and not adult_children and any(p.kind == "child" and p.status == "unknown" for p in persons):
+            # "no one else in the flat (IP). Could not verify. CYP - N/K": the officer's own record
+            # says presence is not known; a party's word that the place was empty does not settle it
+            child_present = "not_recorded"
         elif absent or adult_children or any(m.label_ == "SCENE_EMPTY" for m in mentions):
             # "no one else was in", "only the couple at the address": no child was there
             child_present = "no"
