@@ -145,6 +145,8 @@ class AgeAttacher:
 
         for a in ages:
             if a.id_ == "age_then_word":  # "Mia SHAW 16 / SUSP ...": the age is the number alone
+                if not doc[a.start].whitespace_:
+                    continue  # "Attended 1/L, 6 Wallneuk Street" (a flat), "2/3 kids": no age
                 a = doc[a.start:a.end - 1]
             elif a.id_ == "name_then_age":  # "Persons present: ..., Oisin KERR 4, Freya KERR 2."
                 a = doc[a.end - 2:a.end - 1]
