@@ -254,8 +254,12 @@ class People:
                     return child
             return last
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
-        for back in range(1, sents_before + 1):
-            sent_persons = [p for p in persons if p.sent == pron.sent - back and p.kind != "officer"]
+        # the sentences before that name someone (one with nobody in it, "No injuries seen;", does
+        # not break the chain), at most four back
+        with_people = sorted({p.sent for p in persons if pron.sent - 4 <= p.sent < pron.sent and p.kind != "officer"},
+                             reverse=True)[:sents_before]
+        for back, sent in enumerate(with_people, start=1):
+            sent_persons = [p for p in persons if p.sent == sent and p.kind != "officer"]
             spoken_to = next((p for p in sent_persons if p.addressee and p.text == pron.text.lower()), None)
             if back == 1 and spoken_to is not None and depth < 5:
                 return self.resolve(spoken_to, persons, sents_before, depth + 1)
