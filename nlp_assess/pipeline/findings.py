@@ -913,6 +913,17 @@ class NarrativeFindings(People):
             if r.ok_child(found):
                 who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
                              status=found.status, named=found.named, age=found.age) if pron == "they" else found
+        if s.id_ == "asleep_not_woken" and not r.ok_child(who) and not any(
+                p.sent == sent_of[s.start] and p.end <= s.start for p in persons) and any(
+                p.sent == sent_of[s.start] and p.kind == "adult" for p in persons):
+            # "I looked in with IP - he was curled up asleep. Not woken as IP said ...": only a child
+            # is left asleep, so the subjectless reason is about the child just described (with no
+            # adult in its sentence, the reason about all the children below applies)
+            for p in reversed([p for p in persons if sent_of[s.start] - 2 <= p.sent < sent_of[s.start]]):
+                found = self.resolve(p, persons) if p.kind == "pronoun" else p
+                if r.ok_child(found):
+                    who = found
+                    break
         inside = next((p for p in persons if s.start <= p.start < s.end and p.kind == "child"), None)
         if not r.ok_child(who) and inside is not None and inside.plural and any_child:
             who = r.children_at(s)  # "asked that officers did not speak to the children as ...": about them all
