@@ -138,6 +138,7 @@ class NarrativeFindings(People):
         refusing = words["refusing_answers"]
         self.refusing_answers = set(refusing["words"])  # "said 'naw'"
         self.refusal_listeners = set(refusing["to_officers"])  # "and asked us to leave her alone"
+        self.interpreting_verbs = set(words["interpreted_by_party"]["verbs"])  # "Piotr translated for us"
         self.hearing_verbs = set(words["heard_by_other"]["verbs"])  # "she heard a kid screaming 'stop it'"
         notr = words["reasons_that_are_not"]
         self.refused_followers, self.refusal_to = set(notr["refused_followers"]), list(notr["refusal_to_phrases"])
@@ -735,7 +736,8 @@ class NarrativeFindings(People):
         for s, who in r.speech_by:
             if _q(s).get("source") == "reported" or not r.ok_child(who) or self._in_reason(r, s) \
                     or self._told_someone_else(r, s) or self._said_then(r, s) or self._only_calling(r, s) \
-                    or self._heard_by_other(r, s) or self._speaks_of_self(r, s, who):
+                    or self._heard_by_other(r, s) or self._speaks_of_self(r, s, who) \
+                    or self._interpreted_by_party(r, s):
                 continue
             if self._reported_by_other(r, s, who):
                 continue
@@ -755,6 +757,19 @@ class NarrativeFindings(People):
             r.evidence.append(("VOICE", span.start, span.end))
             children.add(who.start)
         return children
+
+    def _interpreted_by_party(self, r: "_Reading", s: Span) -> bool:
+        """"Piotr translated for us and Oliwia said she was asleep": words that reached the officer
+        through a parent or the suspect interpreting are that adult's rendering (decision 51).
+        Looks in the cue's sentence before it and in the sentence before."""
+        k = r.sent_of[s.start]
+        lo = r.sents[k - 1].start if k > 0 else r.sents[k].start
+        for tok in r.doc[lo:s.start]:
+            if tok.lower_ in self.interpreting_verbs:
+                who = self.speaker(tok.i, r.sent_of[tok.i], r.persons, r.quoted, carry_over=False)
+                if who is not None and who.kind == "adult":
+                    return True
+        return False
 
     def _heard_by_other(self, r: "_Reading", s: Span) -> bool:
         """"adamant she heard a kid screaming 'stop it'" (the neighbour): words another adult heard
