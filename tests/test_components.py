@@ -21,6 +21,8 @@ def labels(doc, label):
     # a comma splice in a run-on splits; "then" before a participle continues the clause (DXAI-0027)
     ("we attended the address at about ten past eleven and spoke to the ip in the kitchen with her sister "
      "about what had happened earlier tonight, then we arrested him", 2),
+    ("he slapped him when he said no. kids Ellie 10 and Josh 13 both in the hall", 2),  # "No." only before a number
+    ("Attended flat No. 14 Mercer House re shouting", 1),
     ("BWV footage from my arrival shows Sophie (5) standing in the lounge doorway in her nightie with both "
      "hands over her ears, crying, then running to IP.", 1),
 ])

@@ -28,6 +28,7 @@ class LogSentencizer:
         self.terminal = set(rules["terminal_punct"])
         self.separators = set(rules.get("separators", ()))
         self.no_split_after = set(rules["no_split_after"])
+        self.number_abbreviations = set(rules.get("no_split_after_number_only", ()))  # "No. 14", not "said no."
         self.timestamp = re.compile(rules["timestamp_regex"], re.I)
         self.no_split_before_ts = set(rules["no_split_before_timestamp_after"])
         self.heading = re.compile(rules["heading_regex"])
@@ -75,7 +76,9 @@ class LogSentencizer:
             start = False
             if "\n" in prev.text or "\n" in prev.whitespace_:
                 start = True
-            elif prev.text in self.terminal and prev.i > 0 and toks[prev.i - 1].lower_.rstrip(".") in self.no_split_after:
+            elif prev.text in self.terminal and prev.i > 0 and toks[prev.i - 1].lower_.rstrip(".") in self.no_split_after \
+                    and not (toks[prev.i - 1].lower_.rstrip(".") in self.number_abbreviations
+                             and not any(c.isdigit() for c in tok.text)):
                 start = False  # "approx. 22:40", "PC. Smith"
             elif prev.text in self.terminal:
                 start = not tok.is_punct or tok.text in "([\"'“‘"
