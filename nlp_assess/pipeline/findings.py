@@ -138,6 +138,7 @@ class NarrativeFindings(People):
         refusing = words["refusing_answers"]
         self.refusing_answers = set(refusing["words"])  # "said 'naw'"
         self.refusal_listeners = set(refusing["to_officers"])  # "and asked us to leave her alone"
+        self.very_abbreviations = set(words["very_abbreviations"]["words"])  # "v upset": very, not the victim
         self.interpreting_verbs = set(words["interpreted_by_party"]["verbs"])  # "Piotr translated for us"
         self.hearing_verbs = set(words["heard_by_other"]["verbs"])  # "she heard a kid screaming 'stop it'"
         notr = words["reasons_that_are_not"]
@@ -629,7 +630,8 @@ class NarrativeFindings(People):
                 continue  # a name: "the Bright Sky app", "Happy Days Nursery"
             if s.start > 0 and doc[s.start - 1].lower_ in self.scene_subjects:
                 continue  # "all calm on arrival", "everything quiet": the scene, not a child
-            who = self.speaker(s.start, sent_of[s.start], persons, r.quoted, skip_officers=True)
+            at = s.start - 1 if s.start > 0 and doc[s.start - 1].text in self.very_abbreviations else s.start
+            who = self.speaker(at, sent_of[s.start], persons, r.quoted, skip_officers=True)  # ("v upset": very)
             after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
                           and p.kind != "pronoun" and s.end < len(doc) and doc[s.end].lower_ in ("to", "on", "for", "of")),
                          None)
