@@ -110,10 +110,12 @@ class People:
                 kind = q["subject"]
             persons.append(Person(s.start, s.end, kind, s.text, sent_of[s.start], self._gender(s.text),
                                   s.text.lower().split()[-1] in self.plural, named=s.id_ == "named", age=s._.age))
-        # "a female child", "male youth": the sex word is an adjective of the child, not an adult
+        # "a female child", "male youth": the sex word is an adjective of the child, not an adult;
+        # "Both boys", "both children": "both" is the noun's determiner, not a pronoun of its own
         persons = [p for i, p in enumerate(persons) if not (
-            p.kind == "adult" and p.text.lower() in ("female", "male") and i + 1 < len(persons)
-            and persons[i + 1].start == p.end and persons[i + 1].kind == "child")]
+            i + 1 < len(persons) and persons[i + 1].start == p.end and (
+                p.kind == "adult" and p.text.lower() in ("female", "male") and persons[i + 1].kind == "child"
+                or p.kind == "pronoun" and p.text.lower() in ("both", "all") and persons[i + 1].kind in ("child", "adult")))]
         for p in persons:
             nxt = doc[p.end] if p.end < len(doc) else None
             after = doc[p.end + 1].lower_ if p.end + 1 < len(doc) else ""
