@@ -143,6 +143,7 @@ class NarrativeFindings(People):
         self.hearing_verbs = set(words["heard_by_other"]["verbs"])  # "she heard a kid screaming 'stop it'"
         notr = words["reasons_that_are_not"]
         self.refused_followers, self.refusal_to = set(notr["refused_followers"]), list(notr["refusal_to_phrases"])
+        self.too_state_to = list(notr["too_state_to_phrases"])  # "too upset to speak", not "... to come out"
         self.observation_aux, self.woken_objects = set(notr["observation_auxiliaries"]), set(notr["woken_objects"])
         told = words["told_to_others"]
         self.told_direct, self.told_with_to = set(told["direct"]), set(told["with_to"])
@@ -887,6 +888,9 @@ class NarrativeFindings(People):
         if s.id_ == "refused" and last in ("refused", "declined", "objected", "refuses", "declines", "let") \
                 and nxt in self.refused_followers:
             return not (nxt == "to" and any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.refusal_to))
+        if s.id_ == "too_distressed" and s.text.lower().startswith("too ") and nxt == "to":
+            # "was too frightened to come out of her room": what the state stopped, not speaking
+            return not any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.too_state_to)
         if s.text.lower() in self.sleep_only_reasons and not any(t.lower_ in self.sleep_words
                                                                  for t in r.sents[r.sent_of[s.start]]):
             return True  # "chn present, not disturbed" says nothing of sleep: no reason (asleep and not woken is one)
