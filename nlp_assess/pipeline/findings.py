@@ -138,6 +138,7 @@ class NarrativeFindings(People):
         refusing = words["refusing_answers"]
         self.refusing_answers = set(refusing["words"])  # "said 'naw'"
         self.refusal_listeners = set(refusing["to_officers"])  # "and asked us to leave her alone"
+        self.recording_verbs = set(words["officer_recording_verbs"]["verbs"])  # "PC 4417 wrote that ..."
         self.very_abbreviations = set(words["very_abbreviations"]["words"])  # "v upset": very, not the victim
         self.interpreting_verbs = set(words["interpreted_by_party"]["verbs"])  # "Piotr translated for us"
         self.hearing_verbs = set(words["heard_by_other"]["verbs"])  # "she heard a kid screaming 'stop it'"
@@ -608,8 +609,9 @@ class NarrativeFindings(People):
             if (who is None or who.kind == "officer") and s.text.lower() in self.question_verbs:
                 # the officer's question, also in logs that drop the "I" ("Asked her if ...")
                 continue
-            if who is not None and who.kind == "officer" and own is None:
-                continue  # "Attending officers described Leah as subdued": an officer's observation
+            if who is not None and who.kind == "officer" and (own is None or s.text.lower() in self.recording_verbs):
+                continue  # "Attending officers described Leah as subdued": an officer's observation;
+                # "PC 4417 wrote that ... she told him '...'": the officer's own record of her words
             if r.sent_of[s.start] == r.sent_of[span.start] and s.end <= span.start and who is not own:
                 if not any(s.end <= o < span.start for o in r.observed_at):
                     return True
