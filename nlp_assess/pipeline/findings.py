@@ -257,6 +257,17 @@ class NarrativeFindings(People):
             return "present"  # "Child present - fine", "Children present: asleep upstairs": described, so there
         return "heading"
 
+    def _unknown_answer(self, doc: Doc, p: Person) -> bool:
+        """The child word answered as not known ("CYP: not asked", "Children at the address - I did
+        not ask"); a pointer elsewhere ("CYP: see Niche record") only when the words before it do
+        not already say the child was there ("Child present - see DASH")."""
+        m = self.unknown_answer.match(self._text(doc), doc[p.end - 1].idx + len(doc[p.end - 1]))
+        if m is None:
+            return False
+        said = m.group(0).lower()
+        pointer = re.search(r"\b(see|refer)\b", said)
+        return pointer is None or not any(w in said[:pointer.start()] for w in self.present_words)
+
     def presence(self, doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
         for p in persons:
             if p.kind != "child":
@@ -267,7 +278,7 @@ class NarrativeFindings(People):
             over = self._heading_over(doc, p.start)  # the heading whose value line holds it, if any
             if heading is not None:
                 p.status, p.heading = heading, True
-            elif not p.named and self.unknown_answer.match(self._text(doc), doc[p.end - 1].idx + len(doc[p.end - 1])):
+            elif not p.named and self._unknown_answer(doc, p):
                 p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
             elif not p.named and (box := self.box_after(doc, p)) is not None:
                 # a form's line: "Child seen [x]" - seen, so there; "Child seen [ ]" says nothing
