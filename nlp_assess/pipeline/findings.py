@@ -238,8 +238,9 @@ class NarrativeFindings(People):
     def _heading_presence(self, doc: Doc, p: Person) -> Optional[str]:
         """Presence said by the heading a child mention sits in ("CHILDREN PRESENT: No")."""
         heading = self._heading_at(doc, p.start)
-        if heading is None:
-            return None
+        if heading is None or p.named:
+            return None  # (a named child heading a block, "CYP1 Nathaniel MENSAH 14 - in his room, angry":
+            # the line is about them, and its words place them or not like any other sentence)
         hs, he, value = heading
         value = self.ticked_value(value)
         words = re.findall(r"[\w/]+", value.lower())
