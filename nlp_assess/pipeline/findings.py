@@ -645,6 +645,10 @@ class NarrativeFindings(People):
                 continue  # a name: "the Bright Sky app", "Happy Days Nursery"
             if s.start > 0 and doc[s.start - 1].lower_ in self.scene_subjects:
                 continue  # "all calm on arrival", "everything quiet": the scene, not a child
+            if ("injur" in s.text.lower() or "mark" in s.text.lower()) and not any(
+                    p.sent == sent_of[s.start] for p in persons if p.kind != "officer") \
+                    and self._heading_over(doc, s.start) not in self.observation_headings:
+                continue  # a bare "No injuries." names no one: in a DA record it is the victim's, by default
             at = s.start - 1 if s.start > 0 and doc[s.start - 1].text in self.very_abbreviations else s.start
             who = self.speaker(at, sent_of[s.start], persons, r.quoted, skip_officers=True)  # ("v upset": very)
             after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
