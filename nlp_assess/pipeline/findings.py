@@ -296,6 +296,12 @@ class NarrativeFindings(People):
                 p.status = "unplaced"  # "CHILDREN IN HOUSEHOLD: 2 - Anika (11), Dev (8)": who lives there
             else:
                 p.status = "present"
+        # "Dean's son Owen BARRETT (10), who lives with his mum ... and was staying for the week":
+        # the kin word and the name beside it are one child; where the name is placed here, so is the word
+        for a, b in zip(persons, persons[1:]):
+            if a.kind == b.kind == "child" and b.named and not a.named and b.start == a.end \
+                    and b.status == "present" and a.status in ("other_household", "unplaced"):
+                a.status = "present"
 
     @staticmethod
     def introduced_unplaced(doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
