@@ -138,6 +138,7 @@ class NarrativeFindings(People):
         refusing = words["refusing_answers"]
         self.refusing_answers = set(refusing["words"])  # "said 'naw'"
         self.refusal_listeners = set(refusing["to_officers"])  # "and asked us to leave her alone"
+        self.injury_stems = tuple(words["bare_injury_words"]["stems"])  # "No injuries." alone: the victim's
         self.recording_verbs = set(words["officer_recording_verbs"]["verbs"])  # "PC 4417 wrote that ..."
         self.very_abbreviations = set(words["very_abbreviations"]["words"])  # "v upset": very, not the victim
         self.interpreting_verbs = set(words["interpreted_by_party"]["verbs"])  # "Piotr translated for us"
@@ -651,7 +652,7 @@ class NarrativeFindings(People):
                 continue  # a name: "the Bright Sky app", "Happy Days Nursery"
             if s.start > 0 and doc[s.start - 1].lower_ in self.scene_subjects:
                 continue  # "all calm on arrival", "everything quiet": the scene, not a child
-            if ("injur" in s.text.lower() or "mark" in s.text.lower()) and not any(
+            if any(stem in s.text.lower() for stem in self.injury_stems) and not any(
                     p.sent == sent_of[s.start] for p in persons if p.kind != "officer") \
                     and self._heading_over(doc, s.start) not in self.observation_headings:
                 continue  # a bare "No injuries." names no one: in a DA record it is the victim's, by default
