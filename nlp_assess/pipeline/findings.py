@@ -574,6 +574,11 @@ class NarrativeFindings(People):
                 return named
             pron = OBJECT_PRONOUNS.get(doc[j + 1].lower_)
             if pron is None:
+                if doc[j + 1].lower_ in ("if", "whether") and not any(
+                        p.sent == sent_of[j] and p.end <= j and p.kind != "officer" for p in r.persons):
+                    # a log's "Asked if Aaron kicked mum - nodded." under the child's line: the one
+                    # asked is the subject carried over, not a person named inside the question
+                    return self.speaker(j, sent_of[j], r.persons, r.quoted, skip_officers=True)
                 return None
             return self.resolve(Person(j + 1, j + 2, "pronoun", pron, sent_of[j + 1]), r.persons)
         return None
