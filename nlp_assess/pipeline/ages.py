@@ -117,6 +117,10 @@ class AgeAttacher:
         if self.spans_key not in doc.spans:
             return doc
         spans = list(doc.spans[self.spans_key])
+        # "S1 (M, 16)", "C2 (F, 9/12)": the sex letter in the bracket is part of the age, not a person
+        sexed = [s for s in spans if s.label_ == "AGE" and s.id_ == "sex_bracket_age"]
+        spans = [s for s in spans if not (s.label_ in ("CHILD", "ADULT", "YOUNG")
+                                          and any(a.start < s.start and s.end < a.end for a in sexed))]
         people = [s for s in spans if s.label_ in ("CHILD", "ADULT", "YOUNG")]
         not_child = [s for s in spans if s.label_ == "NOT_CHILD"]
         ages = [s for s in spans if s.label_ == "AGE"]
@@ -152,7 +156,11 @@ class AgeAttacher:
                 a = doc[a.end - 2:a.end - 1]
             elif a.id_ == "sex_name_age":  # "Male Jason TRAFFORD 24 and female Lily ANSELL 15 in the flat"
                 a = doc[a.end - 1:a.end]
-            age = age_from_dob(a.text, doc._.record_date) if a.id_ == "dob" else age_in_years(a.text)
+            if a.id_ == "sex_bracket_age":  # "(M, 16)", "(F, 9/12)": 9/12 is nine months
+                number = doc[a.end - 2].text
+                age = int(number.split("/")[0]) / 12 if number.endswith("/12") else float(number)
+            else:
+                age = age_from_dob(a.text, doc._.record_date) if a.id_ == "dob" else age_in_years(a.text)
             following = doc[a.end].lower_ if a.end < len(doc) else ""
             if age is None or following in ("pregnant", "gestation", "gone"):
                 continue  # "28 weeks pregnant" is not anyone's age
