@@ -246,7 +246,11 @@ class People:
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)
                 and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
         if same:
-            last = same[-1]
+            want_here = {"he": "male", "she": "female"}.get(pron.text.lower())
+            gendered = [p for p in same if want_here is not None and p.gender == want_here]
+            # "I saw Alfie in the sensory room with the worker: he was fidgeting": the last person
+            # of the pronoun's gender before a nearer one of unknown gender ("the worker")
+            last = gendered[-1] if gendered and same[-1].gender is None and same[-1].kind != "child" else same[-1]
             if self._parent_of(last, pron):
                 # "Once her mum was out of the room she talked more freely": "she" is whoever has the mum,
                 # the child last mentioned, not the mum
