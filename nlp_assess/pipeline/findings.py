@@ -47,6 +47,13 @@ def heading_label(label: str) -> str:
     return re.sub(r"\([^)]*\)", "", label.lower()).strip(" :-–\t")
 
 
+def _quotation_end(quoted: List[bool], i: int) -> int:
+    """The first token at or after i that is not inside the quotation running through i."""
+    while i < len(quoted) and quoted[i]:
+        i += 1
+    return i
+
+
 def _q(span: Span) -> dict:
     """A mention's qualifiers (set by nla_context); {} when it has none."""
     return span._.qualifiers or {}
@@ -672,15 +679,16 @@ class NarrativeFindings(People):
                     and self._heading_over(doc, s.start) in self.observation_headings:
                 # "Demeanour: jaw clenched, knee going": the officer's note on the block's child
                 who = next((p for p in reversed(persons) if p.start < s.start and r.ok_child(p)), who)
+            at_the_time = _q(s).get("temporality") not in ("historical", "habitual", "hypothetical")
             if r.quoted[s.start]:  # inside a parent's account: the child it is about ("My daughter was hysterical")
                 inside = self.speaker(s.start, sent_of[s.start], persons, [False] * len(doc), carry_over=False,
                                       skip_officers=True)
-                if r.ok_child(inside) and _q(s).get("temporality") not in ("historical", "habitual", "hypothetical"):
+                if r.ok_child(inside) and at_the_time:
                     r.described.add(inside.start)
                 continue
             if not r.ok_child(who):
                 continue
-            if who.sent == sent_of[s.start] and _q(s).get("temporality") not in ("historical", "habitual", "hypothetical"):
+            if who.sent == sent_of[s.start] and at_the_time:
                 r.described.add(who.start)
             if _q(s).get("source") == "reported" or self._reported_by_other(r, s, None):
                 continue
@@ -821,10 +829,7 @@ class NarrativeFindings(People):
         start = next((i for i in range(s.start, min(s.end + 6, len(doc))) if r.quoted[i]), None)
         if start is None:
             return False
-        end = start
-        while end < len(doc) and r.quoted[end]:
-            end += 1
-        words = [t.lower_ for t in doc[start:end] if t.is_alpha]
+        words = [t.lower_ for t in doc[start:_quotation_end(r.quoted, start)] if t.is_alpha]
         return bool(words) and all(w in self.parent_words for w in words)
 
     def _interview_answers(self, r: "_Reading") -> List[Tuple[Span, Person]]:
@@ -865,17 +870,12 @@ class NarrativeFindings(People):
                 c -= 1
             if c < 0 or doc[c].text != ":" or self._heading_at(doc, c) is not None:
                 continue  # (a heading's colon is the heading's business)
-            line_start = c
-            while line_start > 0 and "\n" not in doc[line_start - 1].text and "\n" not in doc[line_start - 1].whitespace_:
-                line_start -= 1
-            line_start = max(line_start, r.sents[r.sent_of[c]].start)  # (and in the colon's sentence)
-            before = [p for p in r.persons if line_start <= p.start < c and p.kind in ("child", "adult") and not p.possessor]
+            # (the colon's sentence never crosses a line break: nla_sentences starts one at each)
+            before = [p for p in r.persons if p.sent == r.sent_of[c] and p.start < c and p.kind in ("child", "adult")
+                      and not p.possessor]
             if not before or before[0].kind != "child" or not r.ok_child(before[0]) or any(p.kind == "adult" for p in before):
                 continue
-            end = i
-            while end < len(doc) and r.quoted[end]:
-                end += 1
-            found.append((doc[i:end], before[0]))
+            found.append((doc[i:_quotation_end(r.quoted, i)], before[0]))
         return found
 
     def _quoted_under_voice_heading(self, r: "_Reading") -> List[Tuple[Span, Person]]:
@@ -893,9 +893,8 @@ class NarrativeFindings(People):
             start = text.find(body, he)
             opening = doc.char_span(start, start + 1, alignment_mode="expand") if start >= 0 else None
             if opening is not None and opening.end < len(doc) and r.quoted[opening.end]:
-                last = opening.end  # the quotation's last word: the box ends with its sentence
-                while last + 1 < len(doc) and r.quoted[last + 1]:
-                    last += 1
+                # the quotation's last word: the box ends with its sentence
+                last = _quotation_end(r.quoted, opening.end) - 1
                 body = body[:max(doc[last].idx + len(doc[last].text) + 1, r.sents[r.sent_of[last]].end_char) - start]
             span = doc.char_span(start, start + len(body), alignment_mode="expand") if start >= 0 else None
             if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(

@@ -245,9 +245,9 @@ class People:
         followed back: "She ... and she ... . She was crying")."""
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)
                 and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
+        want = {"he": "male", "she": "female"}.get(pron.text.lower())
         if same:
-            want_here = {"he": "male", "she": "female"}.get(pron.text.lower())
-            gendered = [p for p in same if want_here is not None and p.gender == want_here]
+            gendered = [p for p in same if want is not None and p.gender == want]
             # "I saw Alfie in the sensory room with the worker: he was fidgeting": the last person
             # of the pronoun's gender before a nearer one of unknown gender ("the worker")
             last = gendered[-1] if gendered and same[-1].gender is None and same[-1].kind != "child" else same[-1]
@@ -259,7 +259,6 @@ class People:
                 if child is not None:
                     return child
             return last
-        want = {"he": "male", "she": "female"}.get(pron.text.lower())
         # the sentences before that name someone (one with nobody in it, "No injuries seen;", does
         # not break the chain), at most four back
         with_people = sorted({p.sent for p in persons if pron.sent - 4 <= p.sent < pron.sent and p.kind != "officer"},

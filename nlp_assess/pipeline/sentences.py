@@ -76,9 +76,9 @@ class LogSentencizer:
             start = False
             if "\n" in prev.text or "\n" in prev.whitespace_:
                 start = True
-            elif prev.text in self.terminal and prev.i > 0 and toks[prev.i - 1].lower_.rstrip(".") in self.no_split_after \
-                    and not (toks[prev.i - 1].lower_.rstrip(".") in self.number_abbreviations
-                             and not any(c.isdigit() for c in tok.text)):
+            elif prev.text in self.terminal and prev.i > 0 and (abbr := toks[prev.i - 1].lower_.rstrip(".")) \
+                    in self.no_split_after \
+                    and not (abbr in self.number_abbreviations and not any(c.isdigit() for c in tok.text)):
                 start = False  # "approx. 22:40", "PC. Smith"
             elif prev.text in self.terminal:
                 start = not tok.is_punct or tok.text in "([\"'“‘"
