@@ -208,8 +208,9 @@ class AgeAttacher:
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
                 noun_labels.setdefault(target.text.lower(), set()).add(label)
-            if run is not None and a.end + 1 < len(doc) and doc[a.end].text == ",":
-                # and a kin noun in apposition after the age: "Shannon (22), Dawn's stepdaughter, ..."
+            if run is not None and a.end + 1 < len(doc) and doc[a.end].text in (",", "("):
+                # and a kin noun in apposition after the age: "Shannon (22), Dawn's stepdaughter, ...",
+                # "Jade PIKE DOB 08/09/2005 (daughter of V1 and S1)"
                 k = a.end + 1
                 if doc[k].lower_ in ("her", "his", "their", "the"):
                     k += 1
