@@ -109,6 +109,8 @@ class AgeAttacher:
         self.titles = set(words["male_titles"]) | set(words["female_titles"])
         self.age_noun_endings = tuple(words["age_noun_endings"])
         self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
+        # a child kin noun for one person, whose name may follow it ("their daughter Rosie")
+        self.one_child_kin = (set(words["male"]) | set(words["female"])) - set(words["plural"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
         self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
@@ -255,7 +257,8 @@ class AgeAttacher:
             return [doc[i] for i in sorted({d - o for d in small_numbers for o in offsets}) if lo <= i < hi]
 
         # "Josh is 10", "Josh was 10", "Oscar, who is 13", "Tilly, who I believe is 8": a
-        # capitalised name and a bare age under 18
+        # capitalised name and a bare age; an adult age only where nothing but an end follows
+        # it ("Connor BOLTON is 19 (DOB ...)", not "Kyle was 20 minutes")
         for tok in at((2, 4, 5, 6), 0, len(doc) - 2):
             j = tok.i + 1
             if j + 2 < len(doc) and doc[j].text == "," and doc[j + 1].lower_ == "who":
@@ -265,13 +268,15 @@ class AgeAttacher:
             verb, num = doc[j], doc[j + 1] if j + 1 < len(doc) else doc[j]
             if tok.is_alpha and capitalised(tok) and (tok.is_title or len(tok) > 1) and not tok.is_stop \
                     and tok.lower_ not in self.not_names and tok.i not in taken and verb.lower_ in ("is", "was", "aged") \
-                    and num.is_digit and len(num.text) <= 2 and int(num.text) < ADULT_AGE:
+                    and num.is_digit and len(num.text) <= 2 and (int(num.text) < ADULT_AGE or (
+                        num.i + 1 == len(doc) or doc[num.i + 1].text in ("(", ",", ".", ";")
+                        or doc[num.i + 1].lower_ in ("years", "yrs", "and"))):
                 first = tok.i  # the whole name: "the girl Demi ALCOCK is 17"
                 while first > 0 and first > tok.i - 2 and doc[first - 1].is_alpha and doc[first - 1].is_title \
                         and not doc[first - 1].is_stop and doc[first - 1].lower_ not in self.not_names \
                         and first - 1 not in taken:
                     first -= 1
-                add_name(first, tok.i + 1, "CHILD", float(num.text))
+                add_name(first, tok.i + 1, "CHILD" if int(num.text) < ADULT_AGE else "ADULT", float(num.text))
         # a per-child block: "CHILD 1: Harley CROWTHER / DOB ...", "C2 - Esme"
         for s in people:
             i = s.end
@@ -448,6 +453,15 @@ class AgeAttacher:
                 if label in ("CHILD", "ADULT"):
                     relabel[(r.start, r.end)] = (label, self._relabel_id(r, label), age)
                     noun_labels.setdefault(r.text.lower(), set()).add(label)
+        # "their daughter Rosie": the name is the daughter's, for its later mentions; after the
+        # age passes, so that a name read there keeps what its age made it ("Son Connor ...
+        # Connor BOLTON is 19"), and a name with an age right after it is left to them
+        for s in people:
+            i = s.end
+            if s.label_ == "CHILD" and s.text.lower() in self.one_child_kin and (s.start, s.end) not in relabel \
+                    and i < len(doc) and self._name_word(doc[i], taken) and not doc[i].is_upper \
+                    and doc[i].lower_ not in names and not (i + 1 < len(doc) and (doc[i + 1].is_digit or doc[i + 1].text == "(")):
+                add_name(i, i + 1, "CHILD")
         # a name after a title ("Miss Kirsty PALMER (30)") is known for later mentions too ("Kirsty is worried")
         for s in people:
             if s.id_ == "honorific" and len(s) > 1:
