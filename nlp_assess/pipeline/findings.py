@@ -176,6 +176,8 @@ class NarrativeFindings(People):
         self.voice_headings = set(sections["voice_headings"])
         self.whole_time_absence = list(sections["whole_time_absence"]["phrases"])  # "not ... at any point tonight"
         self.revisit_opener = re.compile(sections["revisit"]["openers"], re.I)  # "Revisit 3 days after ..."
+        self.revisit_head = re.compile(sections["revisit"]["update_heads"], re.I)  # "Further update ... - revisit."
+        self.entry_head = re.compile(sections["revisit"]["entry_heads"], re.I)  # "Update 3 - PC 2460 - 22:10"
         interview = sections["interview_lines"]  # "Spoke to Ethan ...:" then "Q: ..." / "A: ..."
         self.question_line, self.answer_line = re.compile(interview["question"], re.I), re.compile(interview["answer"], re.I)
         self.visit_words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["revisit"]["visit_words"]), re.I)
@@ -453,10 +455,12 @@ class NarrativeFindings(People):
         self.pronoun_absence(persons, by_pos, pronouns)
         self.pronoun_placement(persons, pronouns)
         self.introduced_unplaced(doc, persons, by_pos)
-        if self.revisit_opener.match(self._text(doc)):
+        visits = self._visit_sections(self._text(doc))
+        if visits:
             # "Revisit 3 days after ...: Oscar was home today, on his tablet": there at the visit
             # (a child the record places at the incident is the same child when seen again)
-            today = {i for i, sent in enumerate(sents) if self.visit_words.search(sent.text)}
+            today = {i for i, sent in enumerate(sents) if self.visit_words.search(sent.text)
+                     and any(vs <= sent.start_char < ve for vs, ve in visits)}
             at_incident = {p.first_name if p.named else "" for p in persons
                            if p.kind == "child" and p.sent not in today and p.status == "present"}
             for p in persons:
@@ -478,6 +482,25 @@ class NarrativeFindings(People):
                                    if p.named and p.kind == "child" and p.status in ("present", "unplaced")})
         r.speech_by = self._speech_cues(r)
         return r
+
+    def _visit_sections(self, text: str) -> List[Tuple[int, int]]:
+        """Character ranges that record a later visit: the whole text when it opens as one
+        ("Revisit 3 days after ..."), else each entry of a running log whose head says it is a
+        revisit ("Further update 11/08 14:00 by PC 3842 - revisit. Lily-Mae home today"), up to
+        the line that starts the next entry."""
+        if self.revisit_opener.match(text):
+            return [(0, len(text))]
+        sections, start, current = [], 0, None
+        for line in text.split("\n"):
+            if current is not None and self.entry_head.match(line):
+                sections.append((current, start))
+                current = None
+            if current is None and start > 0 and self.revisit_head.search(line[:80]):
+                current = start
+            start += len(line) + 1
+        if current is not None:
+            sections.append((current, len(text)))
+        return sections
 
     def _mask_accounts(self, doc: Doc, text: str, quoted: List[bool]) -> None:
         """Mark as quoted a party's first-person account pasted under a heading without
