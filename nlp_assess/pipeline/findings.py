@@ -997,6 +997,9 @@ class NarrativeFindings(People):
                 if r.ok_child(found):
                     who = found
                     break
+        if not nearest and any_child and any(p.sent == sent_of[s.start] and s.end <= p.start <= s.end + 3
+                                             and p.kind == "pronoun" and p.plural for p in persons):
+            who = r.children_at(s)  # "Decision: not woken, as both asleep": the plural right after it
         inside = next((p for p in persons if s.start <= p.start < s.end and p.kind == "child"), None)
         if not r.ok_child(who) and inside is not None and inside.plural and any_child:
             who = r.children_at(s)  # "asked that officers did not speak to the children as ...": about them all
