@@ -146,10 +146,11 @@ class People:
         taken = {p.start: p for p in persons}
         lows = doc.to_array(LOWER)
         verb_ids = [doc.vocab.strings[w] for w in self.speaking_verbs]
-        for i in numpy.flatnonzero(numpy.isin(lows[:-2], verb_ids)).tolist():  # a speaking verb
-            obj = doc[i + 2]
-            if doc[i + 1].lower_ not in ("to", "with"):
-                continue
+        asking_ids = [doc.vocab.strings[w] for w in self.question_verbs]
+        objects = [(i, doc[i + 2]) for i in numpy.flatnonzero(numpy.isin(lows[:-2], verb_ids)).tolist()
+                   if doc[i + 1].lower_ in ("to", "with")]  # a speaking verb: "spoke to her"
+        objects += [(i, doc[i + 1]) for i in numpy.flatnonzero(numpy.isin(lows[:-1], asking_ids)).tolist()]  # "asked her"
+        for i, obj in sorted(objects, key=lambda o: o[1].i):
             if obj.i in taken and taken[obj.i].kind == "child" and taken[obj.i].named:
                 taken[obj.i].addressee = True  # "I spoke to Maisie in the kitchen ... She told me"
             elif obj.lower_ in ("her", "him", "them") and obj.i not in taken:
