@@ -246,6 +246,8 @@ class People:
         followed back: "She ... and she ... . She was crying")."""
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)
                 and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
+        if pron.addressee:  # "With mum present I asked her ...": the one asked is not the one "with"
+            same = [p for p in same if not p.prep_object]
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
         if same:
             gendered = [p for p in same if want is not None and p.gender == want]
