@@ -150,6 +150,9 @@ class People:
         objects = [(i, doc[i + 2]) for i in numpy.flatnonzero(numpy.isin(lows[:-2], verb_ids)).tolist()
                    if doc[i + 1].lower_ in ("to", "with")]  # a speaking verb: "spoke to her"
         objects += [(i, doc[i + 1]) for i in numpy.flatnonzero(numpy.isin(lows[:-1], asking_ids)).tolist()]  # "asked her"
+        taking_ids = [doc.vocab.strings[w] for w in ("took", "take", "taking", "brought")]
+        objects += [(i, doc[i + 1]) for i in numpy.flatnonzero(numpy.isin(lows[:-2], taking_ids)).tolist()
+                    if doc[i + 2].lower_ in ("aside", "into", "outside", "upstairs", "downstairs", "away")]  # "took her aside"
         for i, obj in sorted(objects, key=lambda o: o[1].i):
             if obj.i in taken and taken[obj.i].kind == "child" and taken[obj.i].named:
                 taken[obj.i].addressee = True  # "I spoke to Maisie in the kitchen ... She told me"
@@ -248,6 +251,10 @@ class People:
                 and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
         if pron.addressee:  # "With mum present I asked her ...": the one asked is not the one "with"
             same = [p for p in same if not p.prep_object]
+        elif pron.clause_subject and any(p.addressee for p in same):
+            # "I took her into the kitchen while mum was being spoken to and she told me ...": the one
+            # spoken to answers, not the adult named between
+            same = same[:max(i for i, p in enumerate(same) if p.addressee) + 1]
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
         if same:
             gendered = [p for p in same if want is not None and p.gender == want]
