@@ -656,7 +656,12 @@ class NarrativeFindings(People):
 
     def _reported_by_other(self, r: "_Reading", span: Span, own: Optional[Person]) -> bool:
         """Inside someone else's account: an earlier speech cue in the sentence by another person
-        (not the officer's own question: "When I asked Poppy what happened she said ...")."""
+        (not the officer's own question: "When I asked Poppy what happened she said ..."), unless
+        a new clause starts with this speech cue's own subject right before it ("Gemma said the
+        kids are used to it, ..., Kai told us he takes Mia up": a run-on of comma splices)."""
+        sent = r.sent_of[span.start]
+        subject = next((p for p in reversed(r.persons) if p.sent == sent and p.end <= span.start
+                        and not r.quoted[p.start]), None)
         for s, who in r.speech_by:
             if s.text.lower() in self.loud_verbs:
                 continue  # "asked him if his dad had been shouting - he nodded": an act, not an account
@@ -666,7 +671,10 @@ class NarrativeFindings(People):
             if who is not None and who.kind == "officer" and (own is None or s.text.lower() in self.recording_verbs):
                 continue  # "Attending officers described Leah as subdued": an officer's observation;
                 # "PC 4417 wrote that ... she told him '...'": the officer's own record of her words
-            if r.sent_of[s.start] == r.sent_of[span.start] and s.end <= span.start and who is not own:
+            if r.sent_of[s.start] == sent and s.end <= span.start and who is not own:
+                if own is not None and subject is not None and subject.start > s.end and subject.clause_subject \
+                        and r.doc[subject.start - 1].text in (",", ";") and span.start - subject.end <= 1:
+                    continue
                 if not any(s.end <= o < span.start for o in r.observed_at):
                     return True
         return False
