@@ -278,8 +278,12 @@ class People:
             spoken_to = next((p for p in sent_persons if p.addressee and p.text == pron.text.lower()), None)
             if back == 1 and spoken_to is not None and depth < 5:
                 return self.resolve(spoken_to, persons, sents_before, depth + 1)
+            addressed = next((p for p in sent_persons if p.addressee and p.kind == "child" and not p.possessor
+                              and self._compatible(pron.text, p)), None)
             if sent_persons and sent_persons[0].kind == "pronoun" and sent_persons[0].text.lower() == pron.text.lower() \
-                    and depth < 5:
+                    and depth < 5 and not (back == 1 and pron.clause_subject and addressed is not None):
+                # (not past a child spoken to later in that sentence: "... he's not bothered, we spoke
+                # to Alfie in his room, | he said ...": Alfie)
                 return self.resolve(sent_persons[0], persons, sents_before, depth + 1)
             cands = [p for p in sent_persons if self._compatible(pron.text, p) and not p.possessor]
             # "Once her mum was out of the room she talked more freely. She told me ...": not the mum,
