@@ -268,6 +268,23 @@ class NarrativeFindings(People):
             return "present"  # "Child present - fine", "Children present: asleep upstairs": described, so there
         return "heading"
 
+    def _name_heading_placed(self, doc: Doc, p: Person) -> bool:
+        """A child's name used as a form heading whose value places them ("Amelia: in Moses basket
+        in the lounge"): the value is a sentence of its own, out of the context rules' reach of
+        the name, so its scene words are read here (and only when nothing there says elsewhere
+        or not)."""
+        heading = self._heading_at(doc, p.start)
+        if heading is None:
+            return False
+        hs, he, value = heading
+        text = self._text(doc)
+        if heading_label(text[hs:he]) != p.text.lower() or not value.strip():
+            return False
+        vs = text.find(value, he)
+        cats = {m.label_ for m in doc.spans.get(MODIFIERS_KEY, ()) if vs <= m.start_char < vs + len(value)}
+        return bool(cats & {"IN_ROOM", "PLACED", "STAYING_HERE"}) and not cats & {
+            "NEGATED", "ELSEWHERE", "WITH_RELATIVE", "OTHER_HOUSEHOLD", "HISTORICAL", "HYPOTHETICAL"}
+
     def _unknown_answer(self, doc: Doc, p: Person) -> bool:
         """The child word answered as not known ("CYP: not asked", "Children at the address - I did
         not ask"); a pointer elsewhere ("CYP: see Niche record") only when the words before it do
@@ -289,6 +306,8 @@ class NarrativeFindings(People):
             over = self._heading_over(doc, p.start)  # the heading whose value line holds it, if any
             if heading is not None:
                 p.status, p.heading = heading, True
+            elif p.named and self._name_heading_placed(doc, p):
+                p.status, p.heading = "present", True  # "Amelia: in Moses basket in the lounge"
             elif not p.named and self._unknown_answer(doc, p):
                 p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
             elif not p.named and (box := self.box_after(doc, p)) is not None:
