@@ -395,13 +395,20 @@ class AgeAttacher:
                 run = self._name_run(doc, tok.i, taken)
                 if run is not None:
                     add_name(run[0], run[1], "ADULT")
-        # an age used as a noun after a determiner: "their 18-month-old", "the 3yo", "an 8-year-old"
+        # an age used as a noun after a determiner: "their 18-month-old", "the 3yo", "an 8-year-old";
+        # and one right before a name, determiner or not: "15yo Kai BLIGHT answered", the name is theirs
         for a in sorted(ages, key=lambda a: -(a.end - a.start)):
-            if a.id_ != "age" or not a.text.lower().endswith(self.age_noun_endings) or a.start == 0 \
-                    or doc[a.start - 1].lower_ not in self.age_noun_determiners \
+            if a.id_ != "age" or not a.text.lower().endswith(self.age_noun_endings) \
                     or any(i in taken for i in range(a.start, a.end)) or any(p.start == a.end for p in people):
                 continue
             age = age_in_years(a.text)
+            name_end = a.end
+            while age is not None and name_end < len(doc) and name_end - a.end < 3 and self._name_word(doc[name_end], taken):
+                name_end += 1
+            if name_end > a.end:
+                add_name(a.end, name_end, "CHILD" if age < ADULT_AGE else "ADULT", age)
+            if a.start == 0 or doc[a.start - 1].lower_ not in self.age_noun_determiners:
+                continue
             if age is not None:
                 noun = Span(doc, a.start, a.end, label="CHILD" if age < ADULT_AGE else "ADULT", span_id="age_noun")
                 noun._.age = age
