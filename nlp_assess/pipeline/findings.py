@@ -251,14 +251,23 @@ class NarrativeFindings(People):
         if heading is None or p.named:
             return None  # (a named child heading a block, "CYP1 Nathaniel MENSAH 14 - in his room, angry":
             # the line is about them, and its words place them or not like any other sentence)
-        hs, he, value = heading
-        value = self.ticked_value(value)
+        hs, he, raw = heading
+        value = self.ticked_value(raw)
         words = re.findall(r"[\w/]+", value.lower())
         first = words[0] if words else ""
         if first in self.negative or value.lower().strip(" .") in self.negative \
                 or any(ph in value.lower() for ph in self.negative_phrases):
             return "absent"
-        label = self._text(doc)[hs:he].lower()
+        text = self._text(doc)
+        label = text[hs:he].lower()
+        vs, ve = text.find(raw, he), text.find(raw, he) + len(raw)
+        if any(w in label for w in self.present_words) and any(
+                m.label_ == "UNBORN" and vs <= m.start_char < ve for m in doc.spans.get(MODIFIERS_KEY, ())) \
+                and not any(m.label_ == "CHILD" and vs <= m.start_char < ve
+                            for m in doc.spans.get(MENTIONS_KEY, ())):
+            # "Minors at address: 1 - unborn (IP 30/40)": asked who was there, a pregnancy is the
+            # answer (a block label, "CHILD 1: unborn", asks nothing)
+            return "absent"
         if first in self.affirmative:
             # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
             return "present" if any(w in label for w in self.present_words) else "unplaced"
