@@ -765,7 +765,7 @@ class NarrativeFindings(People):
             after += 1  # said 'naw'
         nxt = r.doc[span.end].lower_ if span.end < len(r.doc) else ""
         said_no = after < len(r.doc) and r.doc[after].lower_ in self.refusing_answers
-        to_officers = nxt in self.refusal_listeners
+        to_officers = nxt in self.refusal_listeners or span[-1].lower_ in self.refusal_listeners  # "told us"
         return any((m.start < span.end and span.start < m.end)
                    or (r.sent_of[m.start] == r.sent_of[span.start] and 0 <= m.start - span.end <= 8)
                    # "... she shook her head and said no": the answer to "want to talk?" is the refusal;
