@@ -596,7 +596,8 @@ class NarrativeFindings(People):
                 or (cue in self.transport_cues and s.end < len(doc) and doc[s.end].is_alpha and capitalised(doc[s.end])
                     and not any(p.start == s.end for p in r.persons))
                 or after in self.recording_cues.get(cue, ())
-                or (before == "," and cue.endswith("ing") and self._referral_subject(r, s)))
+                or ((before == "," or cue in ("asking", "requesting")) and cue.endswith("ing")
+                    and self._referral_subject(r, s)))  # "PPN submitted for Matei asking for a follow-up"
 
     @staticmethod
     def _referral_subject(r: "_Reading", s: Span) -> bool:
