@@ -125,6 +125,7 @@ class NarrativeFindings(People):
         self.sleep_words = set(words["sleep_words"])
         self.scene_subjects = set(words["scene_subjects"])
         self.parent_words = set(words["parent_words"])  # "her mum ... she": see People.resolve
+        self.calling_fillers = set(words["calling_fillers"])  # "where's my mummy": a call for a parent
         self.sleep_only_reasons = set(words["sleep_only_reasons"])  # "not disturbed"
         self.elisions = frozenset(words["elisions"])
         self.record_words = frozenset(words["quoted_record_words"])  # "OIC log (PC 2815): '...'"
@@ -883,14 +884,15 @@ class NarrativeFindings(People):
         return False
 
     def _only_calling(self, r: "_Reading", s: Span) -> bool:
-        """"a toddler shouting 'mummy mummy'": a quotation of nothing but calls for a parent is
-        not an account, a view or a wish (decision 48)."""
+        """"a toddler shouting 'mummy mummy'", "'where's my mummy'": a quotation of nothing but
+        calls for a parent is not an account, a view or a wish (decision 48)."""
         doc = r.doc
         start = next((i for i in range(s.start, min(s.end + 6, len(doc))) if r.quoted[i]), None)
         if start is None:
             return False
         words = [t.lower_ for t in doc[start:_quotation_end(r.quoted, start)] if t.is_alpha]
-        return bool(words) and all(w in self.parent_words for w in words)
+        return any(w in self.parent_words for w in words) and all(
+            w in self.parent_words or w in self.calling_fillers for w in words)
 
     def _interview_answers(self, r: "_Reading") -> List[Tuple[Span, Person]]:
         """"Spoke to Ethan on his own in his bedroom:" then "Q: How did that make you feel?" /
