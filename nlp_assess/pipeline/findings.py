@@ -154,6 +154,7 @@ class NarrativeFindings(People):
         notr = words["reasons_that_are_not"]
         self.refused_followers, self.refusal_to = set(notr["refused_followers"]), list(notr["refusal_to_phrases"])
         self.too_state_to = list(notr["too_state_to_phrases"])  # "too upset to speak", not "... to come out"
+        self.let_in_objects, self.let_in_particles = set(notr["let_in_objects"]), set(notr["let_in_particles"])
         self.observation_aux, self.woken_objects = set(notr["observation_auxiliaries"]), set(notr["woken_objects"])
         told = words["told_to_others"]
         self.told_direct, self.told_with_to = set(told["direct"]), set(told["with_to"])
@@ -979,6 +980,9 @@ class NarrativeFindings(People):
         if s.id_ == "refused" and last in ("refused", "declined", "objected", "refuses", "declines", "let") \
                 and nxt in self.refused_followers:
             return not (nxt == "to" and any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.refusal_to))
+        if s.id_ == "refused" and last == "let" and nxt in self.let_in_objects and s.end + 1 < len(doc) \
+                and doc[s.end + 1].lower_ in self.let_in_particles:
+            return True  # "when she wouldnt let him in he forced the door": the door, not the child
         if s.id_ == "too_distressed" and s.text.lower().startswith("too ") and nxt == "to":
             # "was too frightened to come out of her room": what the state stopped, not speaking
             return not any(doc[s.end:s.end + 4].text.lower().startswith(ph) for ph in self.too_state_to)
@@ -1048,6 +1052,14 @@ class NarrativeFindings(People):
         in_sent = [p for p in persons if p.sent == sent_of[s.start] and p.kind in ("adult", "child")]
         if kids:
             return kids[0]
+        if s.id_ == "refused" and who is not None and who.kind == "adult":
+            # "I explained why we would normally speak to her and IP still declined": a parent's
+            # refusal is about the child the sentence speaks of, named or by pronoun
+            for p in persons:
+                if p.sent == sent_of[s.start] and p.kind == "pronoun" and p.start < s.start:
+                    found = self.resolve(p, persons)
+                    if r.ok_child(found):
+                        return found
         if not in_sent and any_child and not (
                 s.start > 0 and doc[s.start - 1].is_alpha and (doc[s.start - 1].is_title or doc[s.start - 1].is_upper)
                 and not doc[s.start - 1].is_stop and not any(p.start == s.start - 1 for p in persons)):

@@ -294,7 +294,8 @@ class People:
                 # "when Jodie came up he grabbed her leg. [I asked him ...] He said ...": follow that "he" back
                 return self.resolve(again, persons, sents_before, depth + 1)
             addressed = next((p for p in cands if p.addressee and p.kind == "child"), None)
-            if back == 1 and addressed is not None and pron.clause_subject:
+            if back == 1 and addressed is not None and (pron.clause_subject or pron.addressee):
+                # ("... not speak to Mia ...; I explained why we would speak to her": Mia again)
                 # "I spoke to Maisie in the kitchen, mum in sight through the door. She told me ...": the child spoken to
                 return addressed
             cands = [p for p in cands if not p.prep_object] or cands  # "with her nan present" is not the subject
