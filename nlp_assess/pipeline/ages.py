@@ -109,6 +109,7 @@ class AgeAttacher:
         self.titles = set(words["male_titles"]) | set(words["female_titles"])
         self.age_noun_endings = tuple(words["age_noun_endings"])
         self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
+        self.party_abbreviations = set(words["party_abbreviations"])  # "C/P Anita KOWAL 34": a party
         # a child kin noun for one person, whose name may follow it ("their daughter Rosie")
         self.one_child_kin = (set(words["male"]) | set(words["female"])) - set(words["plural"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
@@ -131,6 +132,10 @@ class AgeAttacher:
         for s in people:
             if s.label_ == "CHILD" and any(n.id_ == "our_kid" and n.start <= s.start and s.end <= n.end for n in not_child):
                 relabel[(s.start, s.end)] = ("ADULT", "our_kid", None)
+        for s in people:  # "C/P Anita KOWAL 34": the complaining party, not "children present"
+            if s.label_ == "CHILD" and s.text.lower() in self.party_abbreviations and s.end < len(doc) \
+                    and name_shaped(doc[s.end]) and doc[s.end].lower_ not in self.not_names:
+                relabel[(s.start, s.end)] = ("ADULT", "adult_noun", None)
         taken = {i for s in people for i in range(s.start, s.end)}
         new: List[Span] = []
         names: Dict[str, str] = {}
@@ -246,8 +251,8 @@ class AgeAttacher:
                 relabel[(s.start, s.end)] = ("ADULT", self._relabel_id(s, "ADULT"), float(doc[i + 1].text))
             elif s.label_ in ("CHILD", "YOUNG") and (s.start, s.end) not in relabel and i + 1 < len(doc) \
                     and doc[i].is_digit and len(doc[i].text) <= 2 and int(doc[i].text) < ADULT_AGE \
-                    and (doc[i + 1].lower_ in self.age_followers or doc[i + 1].text in (",", ")", ".")):
-                # "the lads 16 and 14 were in": a bare age right after the noun
+                    and (doc[i + 1].lower_ in self.age_followers or doc[i + 1].text in (",", ")", ".", "(")):
+                # "the lads 16 and 14 were in", "Lad 16 (Connor) in lounge": a bare age right after the noun
                 relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i].text))
         # the passes below look for a bare age of one or two digits; they visit only the tokens at
         # the right distance from one (in text order, as a scan of every token would)
