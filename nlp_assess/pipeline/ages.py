@@ -132,14 +132,16 @@ class AgeAttacher:
         for s in people:
             if s.label_ == "CHILD" and any(n.id_ == "our_kid" and n.start <= s.start and s.end <= n.end for n in not_child):
                 relabel[(s.start, s.end)] = ("ADULT", "our_kid", None)
-        for s in people:  # "C/P Anita KOWAL 34": the complaining party, not "children present"
-            if s.label_ == "CHILD" and s.text.lower() in self.party_abbreviations and s.end < len(doc) \
-                    and name_shaped(doc[s.end]) and doc[s.end].lower_ not in self.not_names:
-                relabel[(s.start, s.end)] = ("ADULT", "adult_noun", None)
         taken = {i for s in people for i in range(s.start, s.end)}
         new: List[Span] = []
         names: Dict[str, str] = {}
         noun_labels: Dict[str, set] = {}
+        for s in people:  # "C/P Anita KOWAL 34": the complaining party, not "children present",
+            # and so is every other "C/P" of the record ("C/P no injs")
+            if s.label_ == "CHILD" and s.text.lower() in self.party_abbreviations and s.end < len(doc) \
+                    and name_shaped(doc[s.end]) and doc[s.end].lower_ not in self.not_names:
+                relabel[(s.start, s.end)] = ("ADULT", "adult_noun", None)
+                noun_labels.setdefault(s.text.lower(), set()).add("ADULT")
 
         def add_name(start: int, end: int, label: str, age: Optional[float] = None) -> None:
             """A person's name found at doc[start:end]: a mention, its tokens used, its first word
