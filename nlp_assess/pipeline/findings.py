@@ -951,7 +951,12 @@ class NarrativeFindings(People):
         doc, text, found = r.doc, r.text, []
         for hs, he, value in doc._.headings or []:
             body = value.strip()
-            if heading_label(text[hs:he]) not in self.voice_headings or len(body) < 3 or body[0] not in QUOTE_CHARS:
+            label = heading_label(text[hs:he])
+            # a named child's account ("Ellie's account:", "Jack's words:") is a voice heading too
+            childs_account = bool(label) and label.split()[-1] in self.account_words and any(
+                p.named and r.ok_child(p) and hs <= doc[p.start].idx < he for p in r.persons)
+            if (label not in self.voice_headings and not childs_account) or len(body) < 3 \
+                    or body[0] not in QUOTE_CHARS:
                 continue
             start = text.find(body, he)
             opening = doc.char_span(start, start + 1, alignment_mode="expand") if start >= 0 else None
