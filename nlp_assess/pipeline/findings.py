@@ -774,8 +774,10 @@ class NarrativeFindings(People):
                    # "... she shook her head and said no": the answer to "want to talk?" is the refusal;
                    # "said she didn't want to talk to police and asked us to leave her alone": so is
                    # what a refuser then asks of the officers
+                   # (after a quoted refusal, counted from the quotation's end: "said \"I'm not talking
+                   # to you lot, it just makes it worse\" and asked us to leave her alone")
                    or ((said_no or to_officers and m.id_ == "refused") and r.sent_of[m.end - 1] == r.sent_of[span.start]
-                       and 0 <= span.start - m.end <= 3)
+                       and 0 <= span.start - (_quotation_end(r.quoted, m.end - 1) if r.quoted[m.end - 1] else m.end) <= 3)
                    for m in r.mentions if m.label_ == "NO_VOICE_REASON")
 
     def _heading_child(self, r: "_Reading", s: Span, who: Optional[Person]) -> Optional[Person]:
