@@ -110,6 +110,7 @@ class AgeAttacher:
         self.age_noun_endings = tuple(words["age_noun_endings"])
         self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
         self.party_abbreviations = set(words["party_abbreviations"])  # "C/P Anita KOWAL 34": a party
+        self.party_abbreviation_verbs = set(words["party_abbreviation_verbs"])  # "C/P says O/P hit her"
         # a child kin noun for one person, whose name may follow it ("their daughter Rosie")
         self.one_child_kin = (set(words["male"]) | set(words["female"])) - set(words["plural"])
         # a known name written in lower case later ("spoke w/ callum") is the same person,
@@ -136,10 +137,11 @@ class AgeAttacher:
         new: List[Span] = []
         names: Dict[str, str] = {}
         noun_labels: Dict[str, set] = {}
-        for s in people:  # "C/P Anita KOWAL 34": the complaining party, not "children present",
-            # and so is every other "C/P" of the record ("C/P no injs")
-            if s.label_ == "CHILD" and s.text.lower() in self.party_abbreviations and s.end < len(doc) \
-                    and name_shaped(doc[s.end]) and doc[s.end].lower_ not in self.not_names:
+        for s in people:  # "C/P Anita KOWAL 34", "C/P says ...": the complaining party, not "children
+            # present", and so is every other "C/P" of the record ("C/P no injs")
+            if s.label_ == "CHILD" and s.text.lower() in self.party_abbreviations and s.end < len(doc) and (
+                    name_shaped(doc[s.end]) and doc[s.end].lower_ not in self.not_names
+                    or doc[s.end].lower_ in self.party_abbreviation_verbs):
                 relabel[(s.start, s.end)] = ("ADULT", "adult_noun", None)
                 noun_labels.setdefault(s.text.lower(), set()).add("ADULT")
 
