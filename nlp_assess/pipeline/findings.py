@@ -567,8 +567,11 @@ class NarrativeFindings(People):
             elif answered is not None:
                 speech_by.append((s, answered))
             elif not self._not_speech(r, s):
+                # "told me", "said to us": whoever spoke, it was not the officers ("Lacey came
+                # downstairs as we arrived, in tears, told me ...")
+                to_officer = s[-1].lower_ in ("me", "us") or (s.end < len(r.doc) and r.doc[s.end].lower_ in ("me", "us"))
                 speech_by.append((s, self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted,
-                                                  carry_over=s.id_ != "speech_weak")))
+                                                  carry_over=s.id_ != "speech_weak", skip_officers=to_officer)))
         return speech_by
 
     def _not_speech(self, r: "_Reading", s: Span) -> bool:
