@@ -392,10 +392,26 @@ class NarrativeFindings(People):
     def pronoun_absence(self, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span],
                         pronouns: List[Span]) -> None:
         """"Both were at Sandhill Primary", "They were at their dad's": a plural pronoun said to be
-        elsewhere takes with it the children named just before, unless they were placed there."""
+        elsewhere takes with it the children named just before, unless they were placed there;
+        "Harley is 4. ... he was at Mia's mum's": a singular one placed elsewhere, the child it refers to."""
+        at = {p.start: p for p in persons}
         for pron in pronouns:
             q = pron._.qualifiers or {}
-            if pron.label_ != "PRONOUN" or pron.id_ != "pron_plural" or q.get("presence") not in ("absent", "elsewhere"):
+            if pron.label_ != "PRONOUN" or q.get("presence") not in ("absent", "elsewhere"):
+                continue
+            if pron.id_ != "pron_plural":
+                if q["presence"] != "elsewhere" or q.get("temporality", "current") != "current":
+                    continue  # ("he hadn't heard any of it": a negated verb, not absence)
+                me = at.get(pron.start)
+                child = self.resolve(me, persons) if me is not None and me.kind == "pronoun" else None
+                if child is not None and child.kind == "child" and child.named and not child.plural:
+                    for p in persons:
+                        span = mentions_by_pos.get((p.start, p.end))
+                        placed = span is not None and (span._.qualifiers or {}).get("placement") == "scene"
+                        if p.kind == "child" and p.named and p.first_name == child.first_name \
+                                and p.status in ("present", "unplaced") and not placed and p.end <= pron.start \
+                                and me.sent - 2 <= p.sent:
+                            p.status = q["presence"]
                 continue
             sent = next((p.sent for p in persons if p.start == pron.start), None)
             if sent is None:
