@@ -541,6 +541,14 @@ class AgeAttacher:
         end = age_start
         if end > 0 and doc[end - 1].text in (",", "|"):  # "Maisie FROST | 9 | Y | Y" in a table row
             end -= 1
+        # "Josh DAWSON   DOB 02/03/2007 (17)": the date of birth between the name and its age
+        k = end
+        while k > 0 and doc[k - 1].is_space:
+            k -= 1
+        if k > 1 and DOB_DATE.fullmatch(doc[k - 1].text) and doc[k - 2].lower_.strip(".") in ("dob", "d.o.b"):
+            end = k - 2
+            while end > 0 and doc[end - 1].is_space:
+                end -= 1
         start, words = end, 0
         while start > 0 and words < max_len:
             tok = doc[start - 1]
