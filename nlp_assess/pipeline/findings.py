@@ -1280,8 +1280,10 @@ class NarrativeFindings(People):
             if heading is not None:
                 # "REFERRALS:" names a topic; what is written under it decides. "VPRF completed: Y"
                 # (or a ticked Yes) is the referral recorded
+                # (a label that is the form's name alone asks whether it was done: "VPRF: Y")
                 words = re.findall(r"[\w/]+", self.ticked_value(heading[2]).lower())
-                if not words or words[0] not in self.affirmative or not self._near_verb(
+                bare = heading_label(r.text[heading[0]:heading[1]]).strip(" ?") == s.text.lower()
+                if not words or words[0] not in self.affirmative or not bare and not self._near_verb(
                         doc, s, sent, self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}, window=4):
                     continue
             if self._answered_no(doc, s):
