@@ -285,6 +285,9 @@ class AgeAttacher:
                         and not doc[first - 1].is_stop and doc[first - 1].lower_ not in self.not_names \
                         and first - 1 not in taken:
                     first -= 1
+                if first > 1 and doc[first - 1].text == "-" and not doc[first - 1].whitespace_ \
+                        and not doc[first - 2].whitespace_ and name_shaped(doc[first - 2]) and first - 2 not in taken:
+                    first -= 2  # "Lacey-Mae is 7 months old": one name across the hyphen
                 add_name(first, tok.i + 1, "CHILD" if int(num.text) < ADULT_AGE else "ADULT", float(num.text))
         # a per-child block: "CHILD 1: Harley CROWTHER / DOB ...", "C2 - Esme"
         for s in people:
@@ -477,7 +480,9 @@ class AgeAttacher:
             if s.label_ == "CHILD" and s.text.lower() in self.one_child_kin and (s.start, s.end) not in relabel \
                     and i < len(doc) and self._name_word(doc[i], taken) and not doc[i].is_upper \
                     and doc[i].lower_ not in names and not (i + 1 < len(doc) and (doc[i + 1].is_digit or doc[i + 1].text == "(")):
-                add_name(i, i + 1, "CHILD")
+                end = i + 3 if i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_ \
+                    and not doc[i + 1].whitespace_ and self._name_word(doc[i + 2], taken) else i + 1  # "Lacey-Mae"
+                add_name(i, end, "CHILD")
         # a name after a title ("Miss Kirsty PALMER (30)") is known for later mentions too ("Kirsty is worried")
         for s in people:
             if s.id_ == "honorific" and len(s) > 1:
