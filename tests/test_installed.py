@@ -17,6 +17,22 @@ def test_rule_file_installed(name):
         assert json.loads(text)
 
 
+@pytest.mark.parametrize("name", [n for n in RULE_FILES if n.endswith(".jsonl")])
+def test_pattern_file_has_no_repeated_pattern(name):
+    """A pattern written twice is harmless but hides what was meant to change (a rule added
+    "again" changes nothing)."""
+    text = resources.files("nlp_assess.resources").joinpath(name).read_text(encoding="utf-8")
+    seen, repeated = set(), []
+    for line in text.splitlines():
+        if line.strip():
+            row = json.loads(line)
+            key = (row["label"], row.get("id"), json.dumps(row["pattern"], sort_keys=True))
+            if key in seen:
+                repeated.append(key)
+            seen.add(key)
+    assert not repeated, repeated
+
+
 def test_spacy_factory_entry_points():
     eps = {ep.name: ep for ep in metadata.entry_points(group="spacy_factories")}
     from nlp_assess.pipeline import PIPE_NAMES
