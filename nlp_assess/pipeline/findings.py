@@ -182,6 +182,8 @@ class NarrativeFindings(People):
         self.entry_head = re.compile(sections["revisit"]["entry_heads"], re.I)  # "Update 3 - PC 2460 - 22:10"
         interview = sections["interview_lines"]  # "Spoke to Ethan ...:" then "Q: ..." / "A: ..."
         self.question_line, self.answer_line = re.compile(interview["question"], re.I), re.compile(interview["answer"], re.I)
+        self.inline_answer = re.compile(interview["inline_answer"], re.I)  # "Q: ...? A: ..."
+        self.interview_intro = re.compile(interview["intro"], re.I)  # "Q&A with Tamsin in her bedroom:"
         self.visit_words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["revisit"]["visit_words"]), re.I)
         answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
@@ -919,9 +921,15 @@ class NarrativeFindings(People):
     def _interview_answers(self, r: "_Reading") -> List[Tuple[Span, Person]]:
         """"Spoke to Ethan on his own in his bedroom:" then "Q: How did that make you feel?" /
         "A: Scared.": the answer lines of a transcript right after the officer speaks to a named
-        child are the child's words (not "A: (IP) ..."; not a DASH question list)."""
+        child are the child's words (not "A: (IP) ..."; not a DASH question list); so are the
+        answers after "Q&A with Tamsin in her bedroom:", also on their question's line."""
         doc, text, found = r.doc, r.text, []
-        for child in (p for p in r.persons if p.addressee and p.kind == "child" and r.ok_child(p)):
+
+        def interviewed(p: Person) -> bool:
+            line_start = text.rfind("\n", 0, doc[p.start].idx) + 1
+            return p.addressee or bool(self.interview_intro.match(text[line_start:doc[p.start].idx]))
+
+        for child in (p for p in r.persons if p.kind == "child" and r.ok_child(p) and interviewed(p)):
             pos = text.find("\n", doc[child.start].idx)
             asked = False
             while pos != -1:
@@ -930,6 +938,12 @@ class NarrativeFindings(People):
                 answer = self.answer_line.match(line)
                 if self.question_line.match(line):
                     asked = True
+                    inline = self.inline_answer.search(line)
+                    if inline and not inline.group("text").startswith("("):
+                        start = pos + 1 + inline.start("text")
+                        span = doc.char_span(start, pos + 1 + len(line.rstrip()), alignment_mode="expand")
+                        if span is not None:
+                            found.append((span, child))
                 elif answer and asked and not answer.group("text").startswith("("):
                     start = pos + 1 + answer.start("text")
                     span = doc.char_span(start, pos + 1 + len(line.rstrip()), alignment_mode="expand")
