@@ -522,6 +522,8 @@ class NarrativeFindings(People):
                     p.kind = "unborn"
         quoted = self.quote_mask(doc, self.elisions, self.record_words, text=self._text(doc))
         self._mask_accounts(doc, self._text(doc), quoted)
+        for p in persons:
+            p.in_quote = quoted[p.start]
         r = _Reading(doc=doc, text=self._text(doc), sents=sents, sent_of=sent_of, mentions=mentions, by_pos=by_pos,
                      persons=persons, quoted=quoted,
                      observed_at=[m.start for m in modifiers if m.label_ == "OBSERVED"],
@@ -971,6 +973,17 @@ class NarrativeFindings(People):
             # (the colon's sentence never crosses a line break: nla_sentences starts one at each)
             before = [p for p in r.persons if p.sent == r.sent_of[c] and p.start < c and p.kind in ("child", "adult")
                       and not p.possessor]
+            sent_start = r.sents[r.sent_of[c]].start
+            if not before and c - sent_start == 2 and doc[sent_start].lower_ in ("her", "his") \
+                    and doc[sent_start + 1].lower_ in self.account_words:
+                # "I spoke to Ellie in the kitchen. Her words: \"I heard it from my room ...\"": whose
+                # words, by the pronoun
+                pron = "she" if doc[sent_start].lower_ == "her" else "he"
+                owner = self.resolve(Person(sent_start, sent_start + 1, "pronoun", pron, r.sent_of[c],
+                                            gender={"she": "female", "he": "male"}[pron]), r.persons)
+                if r.ok_child(owner):
+                    found.append((doc[i:_quotation_end(r.quoted, i)], owner))
+                continue
             if not before or before[0].kind != "child" or not r.ok_child(before[0]) or any(p.kind == "adult" for p in before):
                 continue
             found.append((doc[i:_quotation_end(r.quoted, i)], before[0]))

@@ -64,6 +64,7 @@ class Person:
     clause_subject: bool = False  # first word of a clause ("..., Tegan has a mark"): a likely antecedent
     party: bool = False  # a child named as victim or suspect ("SUSP: Kyle BRENNAN 16"): present by the rubric
     owner: Optional[str] = None  # "she" for "her mum", "he" for "his dad": whose relative this is
+    in_quote: bool = False  # "mummy" in "Asked 'did daddy hurt mummy?' - she nodded": nobody's antecedent outside
 
     @property
     def first_name(self) -> str:
@@ -248,7 +249,8 @@ class People:
         sentence, else the first of the sentences before (a same-word pronoun there is
         followed back: "She ... and she ... . She was crying")."""
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)
-                and not p.possessor]  # "spoke to Harrison with IP's permission - he said": not the IP
+                and not p.possessor  # "spoke to Harrison with IP's permission - he said": not the IP
+                and (pron.in_quote or not p.in_quote)]
         if pron.addressee:  # "With mum present I asked her ...": the one asked is not the one "with"
             same = [p for p in same if not p.prep_object]
         elif pron.clause_subject and any(p.addressee for p in same):
@@ -271,10 +273,10 @@ class People:
             return last
         # the sentences before that name someone (one with nobody in it, "No injuries seen;", does
         # not break the chain), at most four back
-        with_people = sorted({p.sent for p in persons if pron.sent - 4 <= p.sent < pron.sent and p.kind != "officer"},
-                             reverse=True)[:sents_before]
+        visible = [p for p in persons if p.kind != "officer" and (pron.in_quote or not p.in_quote)]
+        with_people = sorted({p.sent for p in visible if pron.sent - 4 <= p.sent < pron.sent}, reverse=True)[:sents_before]
         for back, sent in enumerate(with_people, start=1):
-            sent_persons = [p for p in persons if p.sent == sent and p.kind != "officer"]
+            sent_persons = [p for p in visible if p.sent == sent]
             spoken_to = next((p for p in sent_persons if p.addressee and p.text == pron.text.lower()), None)
             if back == 1 and spoken_to is not None and depth < 5:
                 return self.resolve(spoken_to, persons, sents_before, depth + 1)
