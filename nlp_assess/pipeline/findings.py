@@ -806,8 +806,15 @@ class NarrativeFindings(People):
     def _heading_child(self, r: "_Reading", s: Span, who: Optional[Person]) -> Optional[Person]:
         """Under "Voice of child:" with no one named before the cue in its sentence ("Voice of
         child: said mummy and Steve were shouting"): the child last named before it."""
+        over = self._heading_over(r.doc, s.start)
+        if not r.ok_child(who) and not (who is not None and who.sent == r.sent_of[s.start]) and over is not None:
+            # "Omid: saw his dad kick his mum's leg. Says he is frightened ...": a child's name as
+            # the heading, and the line is what the child said
+            named = next((p for p in r.persons if p.named and r.ok_child(p) and p.text.lower() == over), None)
+            if named is not None and s.text.lower() not in self.question_verbs:
+                return named
         if r.ok_child(who) or (who is not None and who.sent == r.sent_of[s.start]) \
-                or self._heading_over(r.doc, s.start) not in self.voice_headings \
+                or over not in self.voice_headings \
                 or s.text.lower() in self.question_verbs:  # "Wishes and feelings: not asked"
             return who
         return next((p for p in reversed(r.persons) if p.start < s.start and r.ok_child(p)), who)
