@@ -184,6 +184,7 @@ class NarrativeFindings(People):
         self.question_line, self.answer_line = re.compile(interview["question"], re.I), re.compile(interview["answer"], re.I)
         self.inline_answer = re.compile(interview["inline_answer"], re.I)  # "Q: ...? A: ..."
         self.interview_intro = re.compile(interview["intro"], re.I)  # "Q&A with Tamsin in her bedroom:"
+        self.asked_to = re.compile(interview["asked_to"], re.I)  # "Q (to SU Kyle SIMS, 17): ..."
         self.visit_words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["revisit"]["visit_words"]), re.I)
         answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
@@ -961,6 +962,20 @@ class NarrativeFindings(People):
                 elif line.strip():
                     break
                 pos = end
+        # "Q (to SU Kyle SIMS, 17): your account? A: 'She winds me up ...'": the one the question
+        # was put to answers it
+        pos = 0
+        for line in text.split("\n"):
+            asked_to = self.asked_to.match(line)
+            inline = self.inline_answer.search(line) if asked_to else None
+            if inline and not inline.group("text").startswith("("):
+                lo, hi = pos + asked_to.start("to"), pos + asked_to.end("to")
+                child = next((p for p in r.persons if lo <= doc[p.start].idx < hi and p.kind != "pronoun"), None)
+                if child is not None and child.named and r.ok_child(child):
+                    span = doc.char_span(pos + inline.start("text"), pos + len(line.rstrip()), alignment_mode="expand")
+                    if span is not None:
+                        found.append((span, child))
+            pos += len(line) + 1
         return found
 
     def _quoted_after_child(self, r: "_Reading") -> List[Tuple[Span, Person]]:
