@@ -477,11 +477,16 @@ class AgeAttacher:
         # Connor BOLTON is 19"), and a name with an age right after it is left to them
         for s in people:
             i = s.end
+            if i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].is_title and s.start > 0 \
+                    and doc[s.start - 1].lower_ in ("'s", "’s", "her", "his", "their", "the"):
+                i += 1  # "the IP's son, Connor WEBB, and ten of his friends": in apposition
             if s.label_ == "CHILD" and s.text.lower() in self.one_child_kin and (s.start, s.end) not in relabel \
                     and i < len(doc) and self._name_word(doc[i], taken) and not doc[i].is_upper \
                     and doc[i].lower_ not in names and not (i + 1 < len(doc) and (doc[i + 1].is_digit or doc[i + 1].text == "(")):
                 end = i + 3 if i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_ \
                     and not doc[i + 1].whitespace_ and self._name_word(doc[i + 2], taken) else i + 1  # "Lacey-Mae"
+                if end == i + 1 and end < len(doc) and doc[end].is_upper and self._name_word(doc[end], taken):
+                    end += 1  # with the surname: "Connor WEBB"
                 add_name(i, end, "CHILD")
         # a name after a title ("Miss Kirsty PALMER (30)") is known for later mentions too ("Kirsty is worried")
         for s in people:
