@@ -202,10 +202,10 @@ class NarrativeFindings(People):
         self.unknown_values = set(sections["unknown_values"]) | set(unknown["answers"])
         self.not_an_answer = self.unknown_values | set(sections["not_an_answer_words"])  # "Children present: not asked"
         answers = "|".join(re.escape(a) for a in sorted(unknown["answers"], key=len, reverse=True))
-        # the child word, a short rest of the question, its mark, an optional "A:", then an
-        # unknown or blank answer
+        # the child word, a short rest of the question, its mark, an optional "A:" or bracket, then
+        # an unknown or blank answer ("CHILDREN AT ADDRESS: (not asked)")
         self.unknown_answer = re.compile(
-            r"[^.?:\n/]{0,%d}?\s*[?:\u2013-]\s*(?:a(?:ns(?:wer)?)?\s*:\s*)?(?:(?:%s)(?![\w])|q\s*:|\n|$)"
+            r"[^.?:\n/]{0,%d}?\s*[?:\u2013-]\s*\(?\s*(?:a(?:ns(?:wer)?)?\s*:\s*)?(?:(?:%s)(?![\w])|q\s*:|\n|$)"
             % (int(unknown["max_gap_chars"]), answers), re.I)
 
     # ------------------------------------------------------------------ persons
