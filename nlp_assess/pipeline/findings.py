@@ -299,6 +299,15 @@ class NarrativeFindings(People):
         return bool(cats & {"IN_ROOM", "PLACED", "STAYING_HERE"}) and not cats & {
             "NEGATED", "ELSEWHERE", "WITH_RELATIVE", "OTHER_HOUSEHOLD", "HISTORICAL", "HYPOTHETICAL"}
 
+    @staticmethod
+    def _in_open_question(doc: Doc, p: Person) -> bool:
+        """The mention is in a question the officer asked about where the children were ("where are
+        the kids?", "Are they in the house?"): the question places no one."""
+        sent = doc[p.start].sent
+        words = [t.lower_ for t in doc[sent.start:p.start] if t.is_alpha]
+        mark = next((t for t in doc[p.end:sent.end] if t.text in ("?", ".", "!")), None)
+        return mark is not None and mark.text == "?" and bool(words) and words[0] in ("where", "are", "were", "is", "was")
+
     def _unknown_answer(self, doc: Doc, p: Person) -> bool:
         """The child word answered as not known ("CYP: not asked", "Children at the address - I did
         not ask"); a pointer elsewhere ("CYP: see Niche record") only when the words before it do
@@ -324,6 +333,8 @@ class NarrativeFindings(People):
                 p.status, p.heading = "present", True  # "Amelia: in Moses basket in the lounge"
             elif not p.named and self._unknown_answer(doc, p):
                 p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
+            elif not p.named and self._in_open_question(doc, p):
+                p.status = "unknown"  # "Q: where are the kids? A: 'They're fine'": asked, not said
             elif not p.named and (box := self.box_after(doc, p)) is not None:
                 # a form's line: "Child seen [x]" - seen, so there; "Child seen [ ]" says nothing
                 p.status = "present" if box == "ticked" else "unknown"
