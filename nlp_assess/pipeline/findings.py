@@ -602,8 +602,12 @@ class NarrativeFindings(People):
                 # "told me", "said to us": whoever spoke, it was not the officers ("Lacey came
                 # downstairs as we arrived, in tears, told me ...")
                 to_officer = s[-1].lower_ in ("me", "us") or (s.end < len(r.doc) and r.doc[s.end].lower_ in ("me", "us"))
+                # and not officers of a subordinate clause before a quotation ("Ifan came down the
+                # stairs while we were in the hall and said 'Dad hit Mam'")
+                quoting = s.end < len(r.doc) and r.doc[s.end].text in QUOTE_CHARS
                 speech_by.append((s, self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted,
-                                                  carry_over=s.id_ != "speech_weak", skip_officers=to_officer)))
+                                                  carry_over=s.id_ != "speech_weak", skip_officers=to_officer,
+                                                  main_clause=quoting)))
         return speech_by
 
     def _not_speech(self, r: "_Reading", s: Span) -> bool:

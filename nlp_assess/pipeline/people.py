@@ -34,6 +34,7 @@ QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 OBJECT_PRONOUNS = {"her": "she", "him": "he", "them": "they"}  # "spoke to her", "not to wake them"
+SUBORDINATORS = {"while", "whilst", "when", "as", "once", "after", "before", "until"}  # "while we were in the hall"
 _WORDS = load_json("person_words.json")
 TITLES = frozenset(_WORDS["male_titles"]) | frozenset(_WORDS["female_titles"])  # "Miss Kirsty PALMER" is Kirsty
 BLOCK_HEADING = re.compile(r"^(?:child|ch|c|cyp|yp)\s*\d+$", re.I)  # "CHILD 1", "C2"
@@ -64,6 +65,7 @@ class Person:
     clause_subject: bool = False  # first word of a clause ("..., Tegan has a mark"): a likely antecedent
     party: bool = False  # a child named as victim or suspect ("SUSP: Kyle BRENNAN 16"): present by the rubric
     owner: Optional[str] = None  # "she" for "her mum", "he" for "his dad": whose relative this is
+    subordinate: bool = False  # "we" in "while we were in the hall": the subject of a subordinate clause
     in_quote: bool = False  # "mummy" in "Asked 'did daddy hurt mummy?' - she nodded": nobody's antecedent outside
 
     @property
@@ -166,6 +168,7 @@ class People:
             prev = doc[p.start - 1] if p.start > 0 else None
             p.clause_subject = prev is None or prev.text in (",", ";", "-") or prev.lower_ in ("and", "but", "then", "so") \
                 or bool(doc[p.start].is_sent_start)
+            p.subordinate = prev is not None and prev.lower_ in SUBORDINATORS
         # a child named right after a party role ("IP: Jasmine OKORO 17", "the complainer, Child X (14)")
         role_ends = {p.end for p in persons if p.kind == "adult" and p.text.lower() in self.party_roles}
         for p in persons:
@@ -316,7 +319,7 @@ class People:
         return None
 
     def speaker(self, start: int, sent: int, persons: List[Person], quoted: List[bool],
-                carry_over: bool = True, skip_officers: bool = False) -> Optional[Person]:
+                carry_over: bool = True, skip_officers: bool = False, main_clause: bool = False) -> Optional[Person]:
         """Whose is the cue at token `start`: the nearest person before it in the sentence,
         else (with carry_over) the subject of one of the two sentences before. A possessor
         ("the complainer's bairn") is never the one meant."""
@@ -325,7 +328,7 @@ class People:
             owner = next(p for p in persons if p.end == start - 1)
             return self.resolve(owner, persons) if owner.kind == "pronoun" else owner
         before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]
-                  and not p.possessor and not (skip_officers and p.kind == "officer")]
+                  and not p.possessor and not (p.kind == "officer" and (skip_officers or p.subordinate and main_clause))]
         # objects of a preposition ("spoken to with mum in the room") are rarely the speaker
         subjects = [p for p in before if not (p.start > 0 and p.prep_object)]
         before = subjects or before
