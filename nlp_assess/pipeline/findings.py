@@ -126,6 +126,7 @@ class NarrativeFindings(People):
         self.scene_subjects = set(words["scene_subjects"])
         self.parent_words = set(words["parent_words"])  # "her mum ... she": see People.resolve
         self.calling_fillers = set(words["calling_fillers"])  # "where's my mummy": a call for a parent
+        self.open_question_openers = set(words["open_question_openers"])  # "where are the kids?"
         self.sleep_only_reasons = set(words["sleep_only_reasons"])  # "not disturbed"
         self.elisions = frozenset(words["elisions"])
         self.record_words = frozenset(words["quoted_record_words"])  # "OIC log (PC 2815): '...'"
@@ -299,14 +300,13 @@ class NarrativeFindings(People):
         return bool(cats & {"IN_ROOM", "PLACED", "STAYING_HERE"}) and not cats & {
             "NEGATED", "ELSEWHERE", "WITH_RELATIVE", "OTHER_HOUSEHOLD", "HISTORICAL", "HYPOTHETICAL"}
 
-    @staticmethod
-    def _in_open_question(doc: Doc, p: Person) -> bool:
+    def _in_open_question(self, doc: Doc, p: Person) -> bool:
         """The mention is in a question the officer asked about where the children were ("where are
         the kids?", "Are they in the house?"): the question places no one."""
         sent = doc[p.start].sent
         words = [t.lower_ for t in doc[sent.start:p.start] if t.is_alpha]
         mark = next((t for t in doc[p.end:sent.end] if t.text in ("?", ".", "!")), None)
-        return mark is not None and mark.text == "?" and bool(words) and words[0] in ("where", "are", "were", "is", "was")
+        return mark is not None and mark.text == "?" and bool(words) and words[0] in self.open_question_openers
 
     def _unknown_answer(self, doc: Doc, p: Person) -> bool:
         """The child word answered as not known ("CYP: not asked", "Children at the address - I did

@@ -34,8 +34,9 @@ QUOTE_CHARS = {'"', "'", "“", "”", "‘", "’"}
 QUOTE_TOKENS = QUOTE_CHARS | {"''", "``"}
 QUOTE_START = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "`]")
 OBJECT_PRONOUNS = {"her": "she", "him": "he", "them": "they"}  # "spoke to her", "not to wake them"
-SUBORDINATORS = {"while", "whilst", "when", "as", "once", "after", "before", "until"}  # "while we were in the hall"
 _WORDS = load_json("person_words.json")
+SUBORDINATORS = frozenset(_WORDS["subordinators"])  # "while we were in the hall"
+TAKING_ASIDE = _WORDS["taking_aside"]  # "took her into the kitchen"
 TITLES = frozenset(_WORDS["male_titles"]) | frozenset(_WORDS["female_titles"])  # "Miss Kirsty PALMER" is Kirsty
 BLOCK_HEADING = re.compile(r"^(?:child|ch|c|cyp|yp)\s*\d+$", re.I)  # "CHILD 1", "C2"
 
@@ -153,10 +154,10 @@ class People:
         objects = [(i, doc[i + 2]) for i in numpy.flatnonzero(numpy.isin(lows[:-2], verb_ids)).tolist()
                    if doc[i + 1].lower_ in ("to", "with")]  # a speaking verb: "spoke to her"
         objects += [(i, doc[i + 1]) for i in numpy.flatnonzero(numpy.isin(lows[:-1], asking_ids)).tolist()]  # "asked her"
-        taking_ids = [doc.vocab.strings[w] for w in ("took", "take", "taking", "brought")]
+        taking_ids = [doc.vocab.strings[w] for w in TAKING_ASIDE["verbs"]]
         objects += [(i, doc[i + 1]) for i in numpy.flatnonzero(numpy.isin(lows[:-2], taking_ids)).tolist()
-                    if doc[i + 2].lower_ in ("aside", "into", "outside", "upstairs", "downstairs", "away")]  # "took her aside"
-        for i, obj in sorted(objects, key=lambda o: o[1].i):
+                    if doc[i + 2].lower_ in TAKING_ASIDE["particles"]]  # "took her aside"
+        for _, obj in sorted(objects, key=lambda o: o[1].i):
             if obj.i in taken and taken[obj.i].kind == "child" and taken[obj.i].named:
                 taken[obj.i].addressee = True  # "I spoke to Maisie in the kitchen ... She told me"
             elif obj.lower_ in ("her", "him", "them") and obj.i not in taken:
