@@ -158,7 +158,9 @@ class AgeAttacher:
                 first += 1  # "Miss Kirsty PALMER (30)" ... a later "Kirsty"
             names[doc[first].lower_] = label
 
+        numbers_read = set()  # a number two age patterns share ("SUSP Neil FLINT 45 /") is read once
         for a in ages:
+            kind = a.id_
             if a.id_ == "age_then_word":  # "Mia SHAW 16 / SUSP ...": the age is the number alone
                 if not doc[a.start].whitespace_:
                     continue  # "Attended 1/L, 6 Wallneuk Street" (a flat), "2/3 kids": no age
@@ -167,6 +169,10 @@ class AgeAttacher:
                 a = doc[a.end - 2:a.end - 1]
             elif a.id_ == "sex_name_age":  # "Male Jason TRAFFORD 24 and female Lily ANSELL 15 in the flat"
                 a = doc[a.end - 1:a.end]
+            if kind in ("age_then_word", "name_then_age", "sex_name_age"):
+                if a.start in numbers_read:
+                    continue
+                numbers_read.add(a.start)
             if a.id_ == "sex_bracket_age":  # "(M, 16)", "(F, 9/12)": 9/12 is nine months
                 number = doc[a.end - 2].text
                 age = int(number.split("/")[0]) / 12 if number.endswith("/12") else float(number)
