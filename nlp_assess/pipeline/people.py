@@ -252,14 +252,20 @@ class People:
         """The person a pronoun refers to: the nearest compatible one before it in its
         sentence, else the first of the sentences before (a same-word pronoun there is
         followed back: "She ... and she ... . She was crying")."""
+        spoken_to = next((p for p in reversed(persons) if p.sent == pron.sent and p.end <= pron.start and p.addressee
+                          and p.kind == "pronoun" and p.text == pron.text.lower()), None)
+        if pron.clause_subject and spoken_to is not None and depth < 5:
+            # "I took her into the kitchen while mum was being spoken to and she told me ...": the
+            # "she" who answers is the "her" spoken to
+            return self.resolve(spoken_to, persons, sents_before, depth + 1)
         same = [p for p in persons if p.sent == pron.sent and p.end <= pron.start and self._compatible(pron.text, p)
                 and not p.possessor  # "spoke to Harrison with IP's permission - he said": not the IP
                 and (pron.in_quote or not p.in_quote)]
         if pron.addressee:  # "With mum present I asked her ...": the one asked is not the one "with"
             same = [p for p in same if not p.prep_object]
         elif pron.clause_subject and any(p.addressee for p in same):
-            # "I took her into the kitchen while mum was being spoken to and she told me ...": the one
-            # spoken to answers, not the adult named between
+            # "I spoke to Ruby in the kitchen while mum was being spoken to and she told me ...": the
+            # one spoken to answers, not the adult named between
             same = same[:max(i for i, p in enumerate(same) if p.addressee) + 1]
         want = {"he": "male", "she": "female"}.get(pron.text.lower())
         if same:
