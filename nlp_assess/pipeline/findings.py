@@ -900,7 +900,8 @@ class NarrativeFindings(People):
                 continue  # "Wishes and feelings:" names a topic; "[enter child's wishes here]" is a blank form
             who = self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted)
             if not r.ok_child(who) or _q(s).get("source") == "reported" or self._reported_by_other(r, s, who) \
-                    or self._in_reason(r, s) or _q(s).get("presence") == "absent" or self._said_then(r, s):
+                    or self._in_reason(r, s) or _q(s).get("presence") == "absent" or self._said_then(r, s) \
+                    or self._wish_about_them(r, s):
                 continue  # "it was not possible to obtain her views"
             r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
             children.add(who.start)
@@ -908,6 +909,14 @@ class NarrativeFindings(People):
             r.evidence.append(("VOICE", span.start, span.end))
             children.add(who.start)
         return children
+
+    @staticmethod
+    def _wish_about_them(r: "_Reading", s: Span) -> bool:
+        """"2 kids in back bedroom, didn't want to disturb them": a wish whose object is the
+        children ("to <verb> them/him/her") is someone else's about them, not theirs."""
+        doc = r.doc
+        return s.end + 2 < len(doc) and doc[s.end].lower_ == "to" and doc[s.end + 1].is_alpha \
+            and doc[s.end + 2].lower_ in OBJECT_PRONOUNS
 
     def _interpreted_by_party(self, r: "_Reading", s: Span) -> bool:
         """"Piotr translated for us and Oliwia said she was asleep": words that reached the officer
