@@ -251,9 +251,15 @@ class NarrativeFindings(People):
             return value
         return " ".join(m.group(1).strip() for m in self.ticked_option.finditer(value))
 
-    def _heading_presence(self, doc: Doc, p: Person) -> Optional[str]:
+    def _value_labels(self, doc: Doc, heading: Tuple[int, int, str], key: str) -> Set[str]:
+        """The labels of the `key` span group's spans that start in a heading's value (the value
+        is a sentence of its own, out of the context rules' reach of the heading's words)."""
+        hs, he, value = heading
+        vs = self._text(doc).find(value, he)
+        return {m.label_ for m in doc.spans.get(key, ()) if vs <= m.start_char < vs + len(value)}
+
+    def _heading_presence(self, doc: Doc, p: Person, heading: Optional[Tuple[int, int, str]]) -> Optional[str]:
         """Presence said by the heading a child mention sits in ("CHILDREN PRESENT: No")."""
-        heading = self._heading_at(doc, p.start)
         if heading is None or p.named:
             return None  # (a named child heading a block, "CYP1 Nathaniel MENSAH 14 - in his room, angry":
             # the line is about them, and its words place them or not like any other sentence)
@@ -264,13 +270,9 @@ class NarrativeFindings(People):
         if first in self.negative or value.lower().strip(" .") in self.negative \
                 or any(ph in value.lower() for ph in self.negative_phrases):
             return "absent"
-        text = self._text(doc)
-        label = text[hs:he].lower()
-        vs, ve = text.find(raw, he), text.find(raw, he) + len(raw)
-        if any(w in label for w in self.present_words) and any(
-                m.label_ == "UNBORN" and vs <= m.start_char < ve for m in doc.spans.get(MODIFIERS_KEY, ())) \
-                and not any(m.label_ == "CHILD" and vs <= m.start_char < ve
-                            for m in doc.spans.get(MENTIONS_KEY, ())):
+        label = self._text(doc)[hs:he].lower()
+        if any(w in label for w in self.present_words) and "UNBORN" in self._value_labels(doc, heading, MODIFIERS_KEY) \
+                and "CHILD" not in self._value_labels(doc, heading, MENTIONS_KEY):
             # "Minors at address: 1 - unborn (IP 30/40)": asked who was there, a pregnancy is the
             # answer (a block label, "CHILD 1: unborn", asks nothing)
             return "absent"
@@ -283,20 +285,14 @@ class NarrativeFindings(People):
             return "present"  # "Child present - fine", "Children present: asleep upstairs": described, so there
         return "heading"
 
-    def _name_heading_placed(self, doc: Doc, p: Person) -> bool:
+    def _name_heading_placed(self, doc: Doc, p: Person, heading: Optional[Tuple[int, int, str]]) -> bool:
         """A child's name used as a form heading whose value places them ("Amelia: in Moses basket
-        in the lounge"): the value is a sentence of its own, out of the context rules' reach of
-        the name, so its scene words are read here (and only when nothing there says elsewhere
-        or not)."""
-        heading = self._heading_at(doc, p.start)
-        if heading is None:
+        in the lounge"): its scene words are read from the value (and only when nothing there says
+        elsewhere or not)."""
+        if heading is None or heading_label(self._text(doc)[heading[0]:heading[1]]) != p.text.lower() \
+                or not heading[2].strip():
             return False
-        hs, he, value = heading
-        text = self._text(doc)
-        if heading_label(text[hs:he]) != p.text.lower() or not value.strip():
-            return False
-        vs = text.find(value, he)
-        cats = {m.label_ for m in doc.spans.get(MODIFIERS_KEY, ()) if vs <= m.start_char < vs + len(value)}
+        cats = self._value_labels(doc, heading, MODIFIERS_KEY)
         return bool(cats & {"IN_ROOM", "PLACED", "STAYING_HERE"}) and not cats & {
             "NEGATED", "ELSEWHERE", "WITH_RELATIVE", "OTHER_HOUSEHOLD", "HISTORICAL", "HYPOTHETICAL"}
 
@@ -325,11 +321,12 @@ class NarrativeFindings(People):
                 continue
             span = mentions_by_pos.get((p.start, p.end))
             q = (span._.qualifiers if span is not None else None) or {}
-            heading = self._heading_presence(doc, p)
+            heading_at = self._heading_at(doc, p.start)
+            heading = self._heading_presence(doc, p, heading_at)
             over = self._heading_over(doc, p.start)  # the heading whose value line holds it, if any
             if heading is not None:
                 p.status, p.heading = heading, True
-            elif p.named and self._name_heading_placed(doc, p):
+            elif p.named and self._name_heading_placed(doc, p, heading_at):
                 p.status, p.heading = "present", True  # "Amelia: in Moses basket in the lounge"
             elif not p.named and self._unknown_answer(doc, p):
                 p.status = "unknown"  # "CYP: not asked", "Children present? A: unknown"
@@ -972,17 +969,9 @@ class NarrativeFindings(People):
                 answer = self.answer_line.match(line)
                 if self.question_line.match(line):
                     asked = True
-                    inline = self.inline_answer.search(line)
-                    if inline and not inline.group("text").startswith("("):
-                        start = pos + 1 + inline.start("text")
-                        span = doc.char_span(start, pos + 1 + len(line.rstrip()), alignment_mode="expand")
-                        if span is not None:
-                            found.append((span, child))
-                elif answer and asked and not answer.group("text").startswith("("):
-                    start = pos + 1 + answer.start("text")
-                    span = doc.char_span(start, pos + 1 + len(line.rstrip()), alignment_mode="expand")
-                    if span is not None:
-                        found.append((span, child))
+                    self._answer(doc, pos + 1, line, self.inline_answer.search(line), child, found)
+                elif answer and asked:
+                    self._answer(doc, pos + 1, line, answer, child, found)
                 elif line.strip():
                     break
                 pos = end
@@ -991,16 +980,24 @@ class NarrativeFindings(People):
         pos = 0
         for line in text.split("\n"):
             asked_to = self.asked_to.match(line)
-            inline = self.inline_answer.search(line) if asked_to else None
-            if inline and not inline.group("text").startswith("("):
+            if asked_to:
                 lo, hi = pos + asked_to.start("to"), pos + asked_to.end("to")
                 child = next((p for p in r.persons if lo <= doc[p.start].idx < hi and p.kind != "pronoun"), None)
                 if child is not None and child.named and r.ok_child(child):
-                    span = doc.char_span(pos + inline.start("text"), pos + len(line.rstrip()), alignment_mode="expand")
-                    if span is not None:
-                        found.append((span, child))
+                    self._answer(doc, pos, line, self.inline_answer.search(line), child, found)
             pos += len(line) + 1
         return found
+
+    @staticmethod
+    def _answer(doc: Doc, line_start: int, line: str, match: Optional[re.Match], child: Person,
+                found: List[Tuple[Span, Person]]) -> None:
+        """Add an answer's text (to the end of its line) as the child's words, unless it names
+        another speaker in brackets ("A: (IP) ...")."""
+        if match is None or match.group("text").startswith("("):
+            return
+        span = doc.char_span(line_start + match.start("text"), line_start + len(line.rstrip()), alignment_mode="expand")
+        if span is not None:
+            found.append((span, child))
 
     def _quoted_after_child(self, r: "_Reading") -> List[Tuple[Span, Person]]:
         """"Account of Ethan BISHOP (9), taken by me in his bedroom: 'I heard dad shouting ...'": a
