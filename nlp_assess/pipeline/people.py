@@ -110,8 +110,9 @@ class People:
                 continue
             kind = kinds[s.label_]
             q = s._.qualifiers or {}
-            if kind == "child" and q.get("subject") in ("adult", "unborn"):
-                kind = q["subject"]
+            if kind == "child" and q.get("subject") in ("adult", "unborn") and not (
+                    q["subject"] == "unborn" and q.get("presence") == "absent"):
+                kind = q["subject"]  # (but "NO CHILDREN AT ADDR - FIRST PREGNANCY": no born child was there)
             persons.append(Person(s.start, s.end, kind, s.text, sent_of[s.start], self._gender(s.text),
                                   s.text.lower().split()[-1] in self.plural, named=s.id_ == "named", age=s._.age))
         # "a female child", "male youth": the sex word is an adjective of the child, not an adult;
