@@ -602,7 +602,13 @@ class NarrativeFindings(People):
                 # and not officers of a subordinate clause before a quotation ("Ifan came down the
                 # stairs while we were in the hall and said 'Dad hit Mam'")
                 quoting = s.end < len(r.doc) and r.doc[s.end].text in QUOTE_CHARS
-                speech_by.append((s, self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted,
+                at = s.start
+                if at >= 2 and r.doc[at - 1].lower_ == "and" and r.doc[at - 2].text == ",":
+                    # ", and explained ...": a verb with no subject of its own shares the sentence's
+                    # first subject ("I talked to her about what the children had seen, and explained")
+                    at = next((p.end for p in r.persons if p.sent == r.sent_of[s.start] and p.end <= s.start
+                               and not r.quoted[p.start] and not p.possessor and not p.prep_object), at)
+                speech_by.append((s, self.speaker(at, r.sent_of[s.start], r.persons, r.quoted,
                                                   carry_over=s.id_ != "speech_weak", skip_officers=to_officer,
                                                   main_clause=quoting)))
         return speech_by
