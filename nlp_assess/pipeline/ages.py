@@ -336,8 +336,8 @@ class AgeAttacher:
                                             or prev.i in taken)
             if tok.is_alpha and capitalised(tok) and len(tok.text) > 1 and not tok.is_stop and in_list \
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
-                    and int(nxt.text) < ADULT_AGE and after.text in (")", ",", "&", "and", ";", "/"):
-                add_name(tok.i, tok.i + 1, "CHILD")
+                    and int(nxt.text) < ADULT_AGE and after.lower_ in (")", ",", "&", "and", ";", "/"):
+                add_name(tok.i, tok.i + 1, "CHILD", float(nxt.text))
         # names right after a party role ("SUSP: Kyle ...") are the party line's, handled further down
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
         # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Ellie 15 (V's daughter)"
