@@ -245,13 +245,12 @@ class AgeAttacher:
             if i + 2 < len(doc) and doc[i].text == "(" and doc[i + 2].text == ")" and doc[i + 1].is_alpha \
                     and capitalised(doc[i + 1]) and not doc[i + 1].is_stop and i + 1 not in taken:
                 add_name(i + 1, i + 2, label)
-            elif (label == "CHILD" or s.label_ == "YOUNG") and i + 1 < len(doc) and doc[i].is_alpha \
-                    and capitalised(doc[i]) and i not in taken and doc[i + 1].is_digit \
-                    and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) < 18:
-                # "SON ALFIE 11", "her lad Kieran 9" (a lad with an age under 18 is a child)
-                add_name(i, i + 1, "CHILD")
+            elif (label == "CHILD" or s.label_ == "YOUNG") and (k := self._name_then_age(doc, i, taken)) is not None \
+                    and int(doc[k].text) < 18:
+                # "SON ALFIE 11", "SON KAI PEARCE 14", "her lad Kieran 9" (a lad with an age under 18 is a child)
+                add_name(i, k, "CHILD")
                 if s.label_ == "YOUNG":
-                    relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i + 1].text))
+                    relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[k].text))
             elif label == "CHILD" and s.label_ == "CHILD" and i + 1 < len(doc) and doc[i].is_alpha \
                     and capitalised(doc[i]) and i not in taken and doc[i + 1].is_digit \
                     and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) >= ADULT_AGE \
@@ -524,6 +523,18 @@ class AgeAttacher:
             out.append(s)
         doc.spans[self.spans_key] = out + new
         return doc
+
+    @staticmethod
+    def _name_then_age(doc: Doc, i: int, taken: set) -> Optional[int]:
+        """Where a bare age of one or two digits follows one or two capitalised words from token
+        `i` ("ALFIE 11", "KAI PEARCE 14"), the age's index, else None."""
+        k = i
+        while k < len(doc) and k < i + 2 and doc[k].is_alpha and capitalised(doc[k]) and k not in taken \
+                and doc[k].lower_ not in ("aged", "age", "is", "was"):
+            k += 1
+        if k == i or k >= len(doc) or not doc[k].is_digit or len(doc[k].text) > 2:
+            return None
+        return k
 
     def _name_word(self, tok, taken: set) -> bool:
         """A capitalised word that can be part of a person's name and is not yet used."""
