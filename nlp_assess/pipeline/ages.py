@@ -507,6 +507,12 @@ class AgeAttacher:
                         capitalised(tok) or tok.lower_ not in self.word_names and len(tok) > 2):
                     new.append(Span(doc, tok.i, tok.i + 1, label=names[tok.lower_], span_id="named"))
                     taken.add(tok.i)
+        # "young lad (approx 7) opened the door ... went up to the lad": the bare noun is the child
+        young_ends = {s.end: s.text.lower() for s in people if s.label_ == "YOUNG"}
+        for s in people:
+            if s.label_ == "CHILD" and len(s) > 1 and s.end in young_ends \
+                    and relabel.get((s.start, s.end), ("CHILD",))[0] == "CHILD":
+                noun_labels.setdefault(young_ends[s.end], set()).add("CHILD")
         for s in people:
             labels = noun_labels.get(s.text.lower())
             if (s.start, s.end) not in relabel and labels is not None and len(labels) == 1:
