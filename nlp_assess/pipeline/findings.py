@@ -600,8 +600,10 @@ class NarrativeFindings(People):
                 # downstairs as we arrived, in tears, told me ...")
                 to_officer = s[-1].lower_ in ("me", "us") or (s.end < len(r.doc) and r.doc[s.end].lower_ in ("me", "us"))
                 # and not officers of a subordinate clause before a quotation ("Ifan came down the
-                # stairs while we were in the hall and said 'Dad hit Mam'")
-                quoting = s.end < len(r.doc) and r.doc[s.end].text in QUOTE_CHARS
+                # stairs while we were in the hall and said 'Dad hit Mam'") or after a comma ("Ellie
+                # came down while we were there, said she was fine")
+                main_clause = s.end < len(r.doc) and r.doc[s.end].text in QUOTE_CHARS \
+                    or s.start > 0 and r.doc[s.start - 1].text == ","
                 at = s.start
                 if at >= 2 and r.doc[at - 1].lower_ == "and" and r.doc[at - 2].text == ",":
                     # ", and explained ...": a verb with no subject of its own shares the sentence's
@@ -610,7 +612,7 @@ class NarrativeFindings(People):
                                and not r.quoted[p.start] and not p.possessor and not p.prep_object), at)
                 speech_by.append((s, self.speaker(at, r.sent_of[s.start], r.persons, r.quoted,
                                                   carry_over=s.id_ != "speech_weak", skip_officers=to_officer,
-                                                  main_clause=quoting)))
+                                                  main_clause=main_clause)))
         return speech_by
 
     def _not_speech(self, r: "_Reading", s: Span) -> bool:
