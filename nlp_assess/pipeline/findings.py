@@ -1051,9 +1051,10 @@ class NarrativeFindings(People):
         for hs, he, value in doc._.headings or []:
             body = value.strip()
             label = heading_label(text[hs:he])
-            # a named child's account ("Ellie's account:", "Jack's words:") is a voice heading too
+            # a named child's account ("Ellie's account:", "Jack's words:") is a voice heading too, and
+            # so is a child party's ("V1 account:" when V1 is 16)
             childs_account = bool(label) and label.split()[-1] in self.account_words and any(
-                p.named and r.ok_child(p) and hs <= doc[p.start].idx < he for p in r.persons)
+                (p.named or p.party) and r.ok_child(p) and hs <= doc[p.start].idx < he for p in r.persons)
             if (label not in self.voice_headings and not childs_account) or len(body) < 3 \
                     or body[0] not in QUOTE_CHARS:
                 continue
