@@ -116,6 +116,8 @@ class AgeAttacher:
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
         self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
+        first_names = load_json("first_names.json")
+        self.first_names = set(first_names["male"]) | set(first_names["female"])
 
     def __call__(self, doc: Doc) -> Doc:
         if self.spans_key not in doc.spans:
@@ -192,10 +194,11 @@ class AgeAttacher:
                 before = a.start
             if run is None and self._lowercase_doc(doc):
                 # "her lad cody (10)" in a log typed without capitals: the word before the age
-                # is a name when a person noun stands right before it
+                # is a name when a person noun stands right before it, or when it is a known first
+                # name ("no inj. lily (12) came down")
                 b = doc[a.start - 1] if a.start > 0 else None
                 if b is not None and b.is_alpha and not b.is_stop and b.lower_ not in self.not_names \
-                        and b.i not in taken and any(p.end == b.i for p in people):
+                        and b.i not in taken and (any(p.end == b.i for p in people) or b.lower_ in self.first_names):
                     run = (b.i, b.i + 1)
                     add_name(b.i, b.i + 1, label, age)
                     before = b.i
