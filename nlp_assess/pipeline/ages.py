@@ -342,12 +342,13 @@ class AgeAttacher:
                 add_name(tok.i, tok.i + 1, "CHILD", float(nxt.text))
         # names right after a party role ("SUSP: Kyle ...") are the party line's, handled further down
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
-        # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Ellie 15 (V's daughter)"
+        # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Andrei POPESCU, 8 - in
+        # his bedroom", "Ellie 15 (V's daughter)"
         for tok in at((0,), 1, len(doc) - 1):
             if not (tok.is_digit and len(tok.text) <= 2 and int(tok.text) < ADULT_AGE) or tok.i in taken:
                 continue
             nxt, prev = doc[tok.i + 1], doc[tok.i - 1]
-            if not (prev.text in (",", "|") and (nxt.is_space or nxt.text in (")", "|", ".", ";", ","))
+            if not (prev.text in (",", "|") and (nxt.is_space or nxt.text in (")", "|", ".", ";", ",", "-", "–", "/"))
                     or prev.is_alpha and nxt.text == "("):
                 continue
             run = self._name_run(doc, tok.i, taken)
