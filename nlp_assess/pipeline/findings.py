@@ -1239,6 +1239,16 @@ class NarrativeFindings(People):
             if p.kind == "child" and not p.named and p.status == "present" and empty_sents and (
                     p.sent in empty_sents or p.age is None and not p.heading and p.start not in heard_or_seen):
                 p.status = "absent"
+        # "Ellie (14) is at a sleepover ... VPRF submitted for Jacob and Ellie": a named child the
+        # record places elsewhere stays there in later mentions that do not place them (decision 13)
+        away = {p.first_name: p.status for p in persons
+                if p.kind == "child" and p.named and p.status in ("absent", "elsewhere")}
+        there = {p.first_name for p in persons if p.kind == "child" and p.named and (
+            p.heading or placed_at_scene(p) or p.party or p.start in r.described or p.start in heard_or_seen)}
+        for p in persons:
+            if p.kind == "child" and p.named and p.status == "present" and p.first_name in away \
+                    and p.first_name not in there:
+                p.status = away[p.first_name]
         present = [p for p in persons if p.kind == "child" and (p.status == "present" or p.party and p.status != "other")]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
         if absent and present and not any(p.heading or placed_at_scene(p) or p.party or p.start in r.described
