@@ -262,10 +262,13 @@ class AgeAttacher:
                 add_name(i, i + 1, "ADULT")
                 relabel[(s.start, s.end)] = ("ADULT", self._relabel_id(s, "ADULT"), float(doc[i + 1].text))
             elif s.label_ in ("CHILD", "YOUNG") and (s.start, s.end) not in relabel and i + 1 < len(doc) \
-                    and doc[i].is_digit and len(doc[i].text) <= 2 and int(doc[i].text) < ADULT_AGE \
+                    and doc[i].is_digit and len(doc[i].text) <= 2 \
                     and (doc[i + 1].lower_ in self.age_followers or doc[i + 1].text in (",", ")", ".", "(")):
-                # "the lads 16 and 14 were in", "Lad 16 (Connor) in lounge": a bare age right after the noun
-                relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[i].text))
+                # "the lads 16 and 14 were in", "Lad 16 (Connor) in lounge": a bare age right after the
+                # noun; "Toni's daughter 19 also present": an adult daughter
+                age = float(doc[i].text)
+                label = "CHILD" if age < ADULT_AGE else "ADULT"
+                relabel[(s.start, s.end)] = (label, self._relabel_id(s, label), age)
         # the passes below look for a bare age of one or two digits; they visit only the tokens at
         # the right distance from one (in text order, as a scan of every token would)
         small_numbers = [t.i for t in doc if t.is_digit and len(t.text) <= 2]
