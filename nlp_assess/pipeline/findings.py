@@ -1239,6 +1239,12 @@ class NarrativeFindings(People):
             if p.kind == "child" and not p.named and p.status == "present" and empty_sents and (
                     p.sent in empty_sents or p.age is None and not p.heading and p.start not in heard_or_seen):
                 p.status = "absent"
+        # "'you can't keep my kids from me'": a child named only inside someone's quoted words is
+        # where the words say, if anywhere
+        for p in persons:
+            if p.kind == "child" and p.in_quote and p.status == "present" and not p.heading and not p.party \
+                    and not placed_at_scene(p) and p.start not in heard_or_seen and p.start not in r.described:
+                p.status = "unplaced"
         # "Ellie (14) is at a sleepover ... VPRF submitted for Jacob and Ellie": a named child the
         # record places elsewhere stays there in later mentions that do not place them (decision 13)
         away = {p.first_name: p.status for p in persons
