@@ -1280,8 +1280,11 @@ class NarrativeFindings(People):
             # "no one else in the flat (IP). Could not verify. CYP - N/K": the officer's own record
             # says presence is not known; a party's word that the place was empty does not settle it
             child_present = "not_recorded"
-        elif absent or adult_children or any(m.label_ == "SCENE_EMPTY" for m in mentions):
-            # "no one else was in", "only the couple at the address": no child was there
+        elif absent or any(m.label_ == "SCENE_EMPTY" for m in mentions) or adult_children and not any(
+                p.kind == "child" and p.status == "unplaced" for p in persons):
+            # "no one else was in", "only the couple at the address": no child was there (an adult
+            # grandson at the scene says who was there, but not where the grandchildren who live
+            # there were: "IP lives with her daughter and grandchildren")
             child_present = "no"
         else:
             child_present = "not_recorded"
