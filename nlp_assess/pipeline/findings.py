@@ -178,6 +178,8 @@ class NarrativeFindings(People):
         self.residence_headings = set(sections["residence_headings"])
         self.voice_headings = set(sections["voice_headings"])
         self.whole_time_absence = list(sections["whole_time_absence"]["phrases"])  # "not ... at any point tonight"
+        self.remote_call = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["remote_call"]["words"]), re.I)
+        self.strong_placements = set(sections["remote_call"]["strong_placements"])
         self.revisit_opener = re.compile(sections["revisit"]["openers"], re.I)  # "Revisit 3 days after ..."
         self.revisit_head = re.compile(sections["revisit"]["update_heads"], re.I)  # "Further update ... - revisit."
         self.entry_head = re.compile(sections["revisit"]["entry_heads"], re.I)  # "Update 3 - PC 2460 - 22:10"
@@ -1249,8 +1251,19 @@ class NarrativeFindings(People):
         # record places elsewhere stays there in later mentions that do not place them (decision 13)
         away = {p.first_name: p.status for p in persons
                 if p.kind == "child" and p.named and p.status in ("absent", "elsewhere")}
-        there = {p.first_name for p in persons if p.kind == "child" and p.named and (
-            p.heading or placed_at_scene(p) or p.party or p.start in r.described or p.start in heard_or_seen)}
+        # in a record of a video call, a child placed elsewhere may have seen it on the call: only a
+        # room, the address, a heading or a party role brings them back, not "saw" or their state
+        remote = bool(away) and self.remote_call.search(r.text) is not None
+
+        def supported(p: Person) -> bool:
+            if p.heading or p.party:
+                return True
+            if remote:
+                span = r.by_pos.get((p.start, p.end))
+                return span is not None and bool(self.strong_placements & set(_q(span).get("modifiers", ())))
+            return placed_at_scene(p) or p.start in r.described or p.start in heard_or_seen
+
+        there = {p.first_name for p in persons if p.kind == "child" and p.named and supported(p)}
         for p in persons:
             if p.kind == "child" and p.named and p.status == "present" and p.first_name in away \
                     and p.first_name not in there:
@@ -1273,7 +1286,8 @@ class NarrativeFindings(People):
                           and _q(r.by_pos[(p.start, p.end)]).get("presence") == "present"]
         # an observation or words attributed to a child the record says was not there ("no other
         # persons, adults or children, were found. No injuries were seen") do not bring them back
-        implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")]
+        implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")
+                   and not (remote and p.status == "elsewhere")]
         if present or implied:
             child_present = "yes"
         elif not absent and not adult_children and any(p.kind == "child" and p.status == "unknown" for p in persons):
