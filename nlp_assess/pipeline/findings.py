@@ -173,6 +173,7 @@ class NarrativeFindings(People):
         self.negative = set(sections["negative_values"])
         self.present_words = list(sections["present_words"])
         self.negative_phrases = list(sections["negative_phrases"])
+        self.not_presence_headings = set(sections["not_presence_headings"])  # "Child seen Y/N: N"
         self.observation_headings = set(sections.get("observation_headings", ()))
         self.history_headings = set(sections["history_headings"])
         self.residence_headings = set(sections["residence_headings"])
@@ -269,18 +270,21 @@ class NarrativeFindings(People):
         value = self.ticked_value(raw)
         words = re.findall(r"[\w/]+", value.lower())
         first = words[0] if words else ""
+        label = self._text(doc)[hs:he].lower()
         if first in self.negative or value.lower().strip(" .") in self.negative \
                 or any(ph in value.lower() for ph in self.negative_phrases):
-            return "absent"
-        label = self._text(doc)[hs:he].lower()
+            # ("Child seen Y/N: N" says the child was not seen, not that no child was there)
+            return "heading" if set(re.findall(r"\w+", label)) & self.not_presence_headings else "absent"
         if any(w in label for w in self.present_words) and "UNBORN" in self._value_labels(doc, heading, MODIFIERS_KEY) \
                 and "CHILD" not in self._value_labels(doc, heading, MENTIONS_KEY):
             # "Minors at address: 1 - unborn (IP 30/40)": asked who was there, a pregnancy is the
             # answer (a block label, "CHILD 1: unborn", asks nothing)
             return "absent"
         if first in self.affirmative:
-            # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist
-            return "present" if any(w in label for w in self.present_words) else "unplaced"
+            # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist, unless
+            # the value places them ("Kids in household: 3 (12, 9, 6) - all in the house at the time")
+            return "present" if self._value_places(doc, heading) or any(w in label for w in self.present_words) \
+                else "unplaced"
         if any(c.isalpha() for c in first) and any(w in label for w in self.present_words) \
                 and first not in self.not_an_answer and value.lower().strip(" .") not in self.unknown_values \
                 and not any(box in value for box in self.unticked + self.ticked):
@@ -294,6 +298,11 @@ class NarrativeFindings(People):
         if heading is None or heading_label(self._text(doc)[heading[0]:heading[1]]) != p.text.lower() \
                 or not heading[2].strip():
             return False
+        return self._value_places(doc, heading)
+
+    def _value_places(self, doc: Doc, heading: Tuple[int, int, str]) -> bool:
+        """A heading's value places a child at the scene by its scene words, and nothing in it says
+        elsewhere or not ("in Moses basket in the lounge", "3 (12, 9, 6) - all in the house")."""
         cats = self._value_labels(doc, heading, MODIFIERS_KEY)
         return bool(cats & {"IN_ROOM", "PLACED", "STAYING_HERE"}) and not cats & {
             "NEGATED", "ELSEWHERE", "WITH_RELATIVE", "OTHER_HOUSEHOLD", "HISTORICAL", "HYPOTHETICAL"}
