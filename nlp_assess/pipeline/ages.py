@@ -579,6 +579,8 @@ class AgeAttacher:
     def _name_run(self, doc: Doc, age_start: int, taken: set, max_len: int = 3):
         """The capitalised words right before an age ("Tyler CARVER (9)"), if any."""
         end = age_start
+        while end > 0 and doc[end - 1].is_space:  # "Tayla SMITH  DOB 14/06/2007": spaces between
+            end -= 1
         if end > 0 and doc[end - 1].text in (",", "|"):  # "Maisie FROST | 9 | Y | Y" in a table row
             end -= 1
         # "Josh DAWSON   DOB 02/03/2007 (17)": the date of birth between the name and its age
