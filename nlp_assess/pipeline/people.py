@@ -302,7 +302,9 @@ class People:
             # "Once her mum was out of the room she talked more freely. She told me ...": not the mum,
             # whoever "her" and that sentence's "she" are
             cands = [p for p in cands if not self._parent_of(p, pron)]
-            again = next((p for p in sent_persons if p.kind == "pronoun" and p.text.lower() == pron.text.lower()), None)
+            again = next((p for p in sent_persons if p.kind == "pronoun" and (
+                p.text.lower() == pron.text.lower() or back == 1 and p.plural and pron.plural)), None)
+            # (a plural in the sentence just before is the same group: "Both were fast asleep. They were not woken")
             if not cands and again is not None and depth < 5:
                 # "when Jodie came up he grabbed her leg. [I asked him ...] He said ...": follow that "he" back
                 return self.resolve(again, persons, sents_before, depth + 1)
