@@ -391,6 +391,11 @@ class AgeAttacher:
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)
+                role = next(s for s in people if s.end == role_gap_start(doc, run[0]) and s.label_ == "ADULT")
+                if age < ADULT_AGE and (role.start, role.end) not in relabel:
+                    # "IP Chelsea Morgan 17, Caravan 22 ... IP tearful": the role is the child, in every mention
+                    relabel[(role.start, role.end)] = ("CHILD", "party", age)
+                    noun_labels.setdefault(role.text.lower(), set()).add("CHILD")
         # a person table with a relationship column: "| Bradley FORSHAW | Son | 19 |": the row's
         # relationship word and name are that age
         ending_at: Dict[int, Span] = {}  # the first person mention ending at each token
