@@ -339,9 +339,10 @@ class People:
             return self.resolve(owner, persons) if owner.kind == "pronoun" else owner
         before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]
                   and not p.possessor and not (p.kind == "officer" and (skip_officers or p.subordinate and main_clause))]
-        # objects of a preposition ("spoken to with mum in the room") are rarely the speaker
+        # objects of a preposition ("spoken to with mum in the room") are rarely the speaker; when
+        # all are, the one spoken to is ("SPOKE TO KYLE IN KITCHEN WITH DAD - SAID ...")
         subjects = [p for p in before if not (p.start > 0 and p.prep_object)]
-        before = subjects or before
+        before = subjects or [p for p in before if p.addressee] or before
         if before:
             p = before[-1]
             if p.kind == "pronoun":
