@@ -1287,8 +1287,9 @@ class NarrativeFindings(People):
             present = []
         if any(any(ph in r.sents[p.sent].text.lower() for ph in self.whole_time_absence) for p in absent):
             # "No children were at the address at any point tonight" (a correction to the CAD's
-            # "2 children at address"): the settled account wins over placements nothing supports
-            present = [p for p in present if p.heading or p.party]
+            # "2 children at address", or a form's "Children present: 2 (per caller)"): the settled
+            # account wins over placements nothing supports
+            present = [p for p in present if p.party]
         # only an adult son or daughter at the scene: the narrative has said who was there
         adult_children = [p for p in persons if p.kind == "adult" and r.by_pos.get((p.start, p.end)) is not None
                           and r.by_pos[(p.start, p.end)].id_ == "adult_child"
