@@ -185,7 +185,10 @@ class AgeAttacher:
                 continue  # "28 weeks pregnant" is not anyone's age
             label = "CHILD" if age < ADULT_AGE else "ADULT"
             after = next((p for p in people if p.start == a.end), None)  # "16yo female"
-            run = None if after is not None else self._name_run(doc, a.start, taken)
+            # a list of ages is not the name's before it ("two children with Dominic, aged 4 and 7")
+            ages_list = a.id_ != "dob" and (sum(t.is_digit and len(t.text) <= 2 for t in a) > 1 or (
+                a.end + 1 < len(doc) and doc[a.end].lower_ in ("and", "&") and doc[a.end + 1].is_digit))
+            run = None if after is not None or ages_list else self._name_run(doc, a.start, taken)
             if run is not None:
                 # "daughter Lola (8)", "IP Kim ROBSON (32)": the name is the person
                 add_name(run[0], run[1], label, age)
