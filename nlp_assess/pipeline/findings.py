@@ -137,6 +137,7 @@ class NarrativeFindings(People):
         self.party_roles = set(words["party_roles"])
         for_adult = words["referral_for_adult"]  # "PPN re the victim", "referral for mum"
         self.referral_for, self.referral_adults = set(for_adult["prepositions"]), set(for_adult["adults"])
+        self.adult_referral_markers = set(for_adult["markers"])  # "DA PPN submitted": the victim's
         cues = words["not_speech_cues"]
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
@@ -1327,7 +1328,12 @@ class NarrativeFindings(People):
         doc = r.doc
         at = next((t.i for t in doc[ref.end:min(len(doc), ref.end + 4)] if t.lower_ in self.referral_for), None)
         if at is None:
-            return False
+            # "DA PPN submitted", "adult PPN done": the adult pathway's, the victim's unless a party is
+            # a child or a child is named with it ("DA PPN submitted with Ana added to it as a child")
+            sent = r.sent_of[ref.start]
+            return ref.start > 0 and doc[ref.start - 1].lower_ in self.adult_referral_markers \
+                and not any(p.party and p.kind == "child" for p in r.persons) \
+                and not any(r.ok_child(p) and p.sent == sent and p.start >= ref.end for p in r.persons)
         who = next((p for p in r.persons if p.start in (at + 1, at + 2) and p.kind != "pronoun"), None)
         if who is None or who.kind != "adult" or who.possessor or not (
                 who.named or who.text.lower() in self.party_roles or who.text.lower() in self.referral_adults):
