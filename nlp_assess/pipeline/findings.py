@@ -622,10 +622,24 @@ class NarrativeFindings(People):
                     # first subject ("I talked to her about what the children had seen, and explained")
                     at = next((p.end for p in r.persons if p.sent == r.sent_of[s.start] and p.end <= s.start
                                and not r.quoted[p.start] and not p.possessor and not p.prep_object), at)
-                speech_by.append((s, self.speaker(at, r.sent_of[s.start], r.persons, r.quoted,
-                                                  carry_over=s.id_ != "speech_weak", skip_officers=to_officer,
-                                                  main_clause=main_clause)))
+                who = self.speaker(at, r.sent_of[s.start], r.persons, r.quoted, carry_over=s.id_ != "speech_weak",
+                                   skip_officers=to_officer, main_clause=main_clause)
+                if who is not None and who.sent != r.sent_of[s.start] and self._told_to(r, s) is who:
+                    # "He shook his head. [I] Gave him my card and told him he can ring ...": carried over
+                    # from the sentence before, the subject is the one told, not the teller
+                    who = None
+                speech_by.append((s, who))
         return speech_by
+
+    def _told_to(self, r: "_Reading", s: Span) -> Optional[Person]:
+        """Who "told him/her/them" was told to, when the object is a pronoun right after the cue."""
+        if s.text.lower() not in ("told", "tells", "telling") or s.end >= len(r.doc) \
+                or r.doc[s.end].lower_ not in ("him", "her", "them"):
+            return None
+        tok = r.doc[s.end]
+        pron = OBJECT_PRONOUNS[tok.lower_]
+        return self.resolve(Person(tok.i, tok.i + 1, "pronoun", pron, r.sent_of[tok.i],
+                                   gender={"he": "male", "she": "female"}.get(pron), plural=pron == "they"), r.persons)
 
     def _not_speech(self, r: "_Reading", s: Span) -> bool:
         """'was asked', 'were told' (the listener, not the speaker); 'asked to inform' (a request);
