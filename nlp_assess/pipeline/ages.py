@@ -220,7 +220,8 @@ class AgeAttacher:
                                or (p.start - a.end == 1 and doc[a.end].is_punct and doc[a.end].text not in ".!?")),
                           None)  # (not across a full stop: "girlfriend of 4 months. IP has a cut")
                 in_list = a.end + 1 < len(doc) and doc[a.end].text in (",", "and", "&") and doc[a.end + 1].is_digit \
-                    or sum(t.is_digit for t in a) > 1  # "aged 4 and 7"
+                    or sum(t.is_digit for t in a) > 1 \
+                    or a[-1].text in (",", "&") and a.end < len(doc) and doc[a.end].is_digit  # "aged 4 and 7", "(2, 5, 7)"
                 if target is not None and in_list and not target.text.lower().endswith(("s", "ren", "chn")):
                     target = None  # "three children with S1, aged 9, 6 and 1": a list of ages is not S1's
                 if target is None and a.end + 2 < len(doc) and doc[a.end].text == "(" and doc[a.end + 2].text == ")" \
