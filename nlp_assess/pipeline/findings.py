@@ -138,6 +138,7 @@ class NarrativeFindings(People):
         for_adult = words["referral_for_adult"]  # "PPN re the victim", "referral for mum"
         self.referral_for, self.referral_adults = set(for_adult["prepositions"]), set(for_adult["adults"])
         self.adult_referral_markers = set(for_adult["markers"])  # "DA PPN submitted": the victim's
+        self.proceedings_words = set(words["proceedings_wishes"]["words"])  # "doesn't want to make a complaint"
         cues = words["not_speech_cues"]
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
@@ -932,7 +933,7 @@ class NarrativeFindings(People):
             who = self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted)
             if not r.ok_child(who) or _q(s).get("source") == "reported" or self._reported_by_other(r, s, who) \
                     or self._in_reason(r, s) or _q(s).get("presence") == "absent" or self._said_then(r, s) \
-                    or self._wish_about_them(r, s):
+                    or self._wish_about_them(r, s) or self._wish_about_proceedings(r, s):
                 continue  # "it was not possible to obtain her views"
             r.evidence.append(("VOICE", s.start, self._clause_end(r.doc, s, r.quoted)))
             children.add(who.start)
@@ -948,6 +949,12 @@ class NarrativeFindings(People):
         doc = r.doc
         return s.end + 2 < len(doc) and doc[s.end].lower_ == "to" and doc[s.end + 1].is_alpha \
             and doc[s.end + 2].lower_ in OBJECT_PRONOUNS
+
+    def _wish_about_proceedings(self, r: "_Reading", s: Span) -> bool:
+        """"L doesn't want to make a complaint": a choice about police action, not a child's view."""
+        doc = r.doc
+        return s.end < len(doc) and doc[s.end].lower_ == "to" \
+            and any(t.lower_ in self.proceedings_words for t in doc[s.end + 1:min(len(doc), s.end + 5)])
 
     def _interpreted_by_party(self, r: "_Reading", s: Span) -> bool:
         """"Piotr translated for us and Oliwia said she was asleep": words that reached the officer
