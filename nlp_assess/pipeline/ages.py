@@ -217,8 +217,8 @@ class AgeAttacher:
             else:
                 target = next((p for p in people if before == p.end or p.start == a.end
                                or (before - p.end == 1 and doc[p.end].is_punct)
-                               or (p.start - a.end == 1 and doc[a.end].is_punct and doc[a.end].text not in ".!?")),
-                          None)  # (not across a full stop: "girlfriend of 4 months. IP has a cut")
+                               or (p.start - a.end == 1 and doc[a.end].is_punct and doc[a.end].text not in ".!?/")),
+                          None)  # (not across a full stop, "girlfriend of 4 months. IP has a cut", nor a log's " / ")
                 in_list = a.end + 1 < len(doc) and doc[a.end].text in (",", "and", "&") and doc[a.end + 1].is_digit \
                     or sum(t.is_digit for t in a) > 1 \
                     or a[-1].text in (",", "&") and a.end < len(doc) and doc[a.end].is_digit  # "aged 4 and 7", "(2, 5, 7)"
