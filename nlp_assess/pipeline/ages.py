@@ -84,6 +84,9 @@ def name_shaped(tok) -> bool:
     return capitalised(tok) and NAME_SHAPE.fullmatch(tok.text) is not None
 
 
+ORDINAL_AGE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.I)  # "16th birthday"
+
+
 def role_gap_start(doc: Doc, i: int) -> int:
     """Where a role word before token `i` would end, past the punctuation between them
     ("SUSP: Kyle", "the complainer, Child X")."""
@@ -304,6 +307,16 @@ class AgeAttacher:
                         and not doc[first - 2].whitespace_ and name_shaped(doc[first - 2]) and first - 2 not in taken:
                     first -= 2  # "Lacey-Mae is 7 months old": one name across the hyphen
                 add_name(first, tok.i + 1, "CHILD" if int(num.text) < ADULT_AGE else "ADULT", float(num.text))
+        # a birthday: "the party was for Lily DARNBROUGH's 16th birthday" (the name before the possessive)
+        for tok in doc:
+            m = ORDINAL_AGE.fullmatch(tok.text)
+            if m is None or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ not in ("birthday", "bday") \
+                    or tok.i < 2 or doc[tok.i - 1].lower_ not in ("'s", "’s"):
+                continue
+            run = self._name_run(doc, tok.i - 1, taken)
+            if run is not None:
+                age = float(m.group(1))
+                add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
         # a per-child block: "CHILD 1: Harley CROWTHER / DOB ...", "C2 - Esme"
         for s in people:
             i = s.end
