@@ -307,6 +307,18 @@ class AgeAttacher:
                         and not doc[first - 2].whitespace_ and name_shaped(doc[first - 2]) and first - 2 not in taken:
                     first -= 2  # "Lacey-Mae is 7 months old": one name across the hyphen
                 add_name(first, tok.i + 1, "CHILD" if int(num.text) < ADULT_AGE else "ADULT", float(num.text))
+        # a school year: "Ellie-Mae WATKISS, who is in Year 8" (Year 1 is age 5 to 6)
+        for tok in doc:
+            if tok.lower_ not in ("year", "yr") or tok.i < 3 or tok.i + 1 >= len(doc) or not doc[tok.i + 1].is_digit \
+                    or not 1 <= int(doc[tok.i + 1].text) <= 13 or doc[tok.i - 1].lower_ != "in" \
+                    or doc[tok.i - 2].lower_ not in ("is", "was"):
+                continue
+            end = tok.i - 2
+            if end >= 2 and doc[end - 1].lower_ == "who" and doc[end - 2].text == ",":
+                end -= 2
+            run = self._name_run(doc, end, taken)
+            if run is not None:
+                add_name(run[0], run[1], "CHILD", float(int(doc[tok.i + 1].text) + 5))
         # a birthday: "the party was for Lily DARNBROUGH's 16th birthday" (the name before the possessive)
         for tok in doc:
             m = ORDINAL_AGE.fullmatch(tok.text)
