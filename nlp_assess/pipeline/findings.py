@@ -1041,10 +1041,10 @@ class NarrativeFindings(People):
             found.append((span, child))
 
     def _quoted_after_child(self, r: "_Reading") -> List[Tuple[Span, Person]]:
-        """"Account of Ethan BISHOP (9), taken by me in his bedroom: 'I heard dad shouting ...'": a
-        quotation opened right after a colon whose sentence, up to the colon and on its line, names a
-        present child first and no adult (but for a possessor, "with IP's agreement") is that child's
-        words."""
+        """"Account of Ethan BISHOP (9), taken by me in his bedroom: 'I heard dad shouting ...'", "999
+        FROM CHILD - 'MY DADS HITTING MY MUM'": a quotation opened right after a colon or a dash whose
+        sentence, up to there and on its line, names a present child first and no adult (but for a
+        possessor, "with IP's agreement") is that child's words."""
         doc, found = r.doc, []
         for i in range(1, len(doc)):
             if not r.quoted[i] or r.quoted[i - 1] or doc[i - 1].text not in QUOTE_CHARS:
@@ -1052,8 +1052,8 @@ class NarrativeFindings(People):
             c = i - 2
             while c >= 0 and doc[c].is_space:
                 c -= 1
-            if c < 0 or doc[c].text != ":" or self._heading_at(doc, c) is not None:
-                continue  # (a heading's colon is the heading's business)
+            if c < 0 or doc[c].text not in (":", "-", "–") or self._heading_at(doc, c) is not None:
+                continue  # (a heading's colon is the heading's business; "999 FROM CHILD - 'MY DADS HITTING ...'")
             # (the colon's sentence never crosses a line break: nla_sentences starts one at each)
             before = [p for p in r.persons if p.sent == r.sent_of[c] and p.start < c and p.kind in ("child", "adult")
                       and not p.possessor]
