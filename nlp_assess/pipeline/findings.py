@@ -637,10 +637,14 @@ class NarrativeFindings(People):
         if s.text.lower() not in ("told", "tells", "telling") or s.end >= len(r.doc) \
                 or r.doc[s.end].lower_ not in ("him", "her", "them"):
             return None
-        tok = r.doc[s.end]
+        return self._object_referent(r, r.doc[s.end])
+
+    def _object_referent(self, r: "_Reading", tok, block_child: Optional[int] = None) -> Optional[Person]:
+        """Whom an object pronoun ("him", "her", "them") refers to, resolved as its subject form would be."""
         pron = OBJECT_PRONOUNS[tok.lower_]
         return self.resolve(Person(tok.i, tok.i + 1, "pronoun", pron, r.sent_of[tok.i],
-                                   gender={"he": "male", "she": "female"}.get(pron), plural=pron == "they"), r.persons)
+                                   gender={"he": "male", "she": "female"}.get(pron), plural=pron == "they",
+                                   block_child=block_child), r.persons)
 
     def _not_speech(self, r: "_Reading", s: Span) -> bool:
         """'was asked', 'were told' (the listener, not the speaker); 'asked to inform' (a request);
@@ -1160,10 +1164,7 @@ class NarrativeFindings(People):
                     if t is not None and t.lower_ in OBJECT_PRONOUNS), None)
         if obj is not None:
             pron = OBJECT_PRONOUNS[obj.lower_]
-            found = self.resolve(Person(obj.i, obj.i + 1, "pronoun", pron, sent_of[obj.i],
-                                        gender={"he": "male", "she": "female"}.get(pron),
-                                        plural=pron == "they", block_child=who.block_child if who else None),
-                                 persons)
+            found = self._object_referent(r, obj, block_child=who.block_child if who else None)
             if r.ok_child(found):
                 who = Person(found.start, found.end, "child", found.text, found.sent, plural=pron == "they",
                              status=found.status, named=found.named, age=found.age) if pron == "they" else found
