@@ -139,6 +139,8 @@ class NarrativeFindings(People):
         self.referral_for, self.referral_adults = set(for_adult["prepositions"]), set(for_adult["adults"])
         self.adult_referral_markers = set(for_adult["markers"])  # "DA PPN submitted": the victim's
         self.proceedings_words = set(words["proceedings_wishes"]["words"])  # "doesn't want to make a complaint"
+        disability = words["disability_only_reasons"]  # "Evan is deaf so was not spoken to" (decision 57)
+        self.disability_words, self.disability_unless = set(disability["words"]), set(disability["unless"])
         cues = words["not_speech_cues"]
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
@@ -1131,6 +1133,11 @@ class NarrativeFindings(People):
         if s.text.lower() in self.sleep_only_reasons and not any(t.lower_ in self.sleep_words
                                                                  for t in r.sents[r.sent_of[s.start]]):
             return True  # "chn present, not disturbed" says nothing of sleep: no reason (asleep and not woken is one)
+        if s.id_ == "because":
+            # "Evan is deaf so was not spoken to": a disability alone is no reason (decision 57)
+            clause = {t.lower_ for t in doc[r.sents[r.sent_of[s.start]].start:s.end]}
+            if clause & self.disability_words and not clause & self.disability_unless:
+                return True
         if s.text.lower().endswith("wake") and s.start > 0 and nxt not in self.woken_objects:
             before = doc[s.start - 1].lower_ if doc[s.start].norm_ == "not" else doc[s.start].lower_
             return before in self.observation_aux
