@@ -1133,6 +1133,16 @@ class NarrativeFindings(People):
         if s.text.lower() in self.sleep_only_reasons and not any(t.lower_ in self.sleep_words
                                                                  for t in r.sents[r.sent_of[s.start]]):
             return True  # "chn present, not disturbed" says nothing of sleep: no reason (asleep and not woken is one)
+        if s.id_ == "language":
+            # "Zara speaks Urdu and a little English. Mum translated for us": a parent interpreted, so
+            # the language did not stop her being asked (decision 37; her words through mum, decision 51)
+            k = r.sent_of[s.start]
+            hi = r.sents[k + 1].end if k + 1 < len(r.sents) else r.sents[k].end
+            for tok in doc[r.sents[k].start:hi]:
+                if tok.lower_ in ("translated", "interpreted", "translating", "interpreting") and not any(
+                        t.lower_ in ("not", "n't", "never") for t in doc[max(0, tok.i - 3):tok.i]) and any(
+                        p.kind == "adult" and 0 <= tok.i - p.end <= 1 for p in r.persons):
+                    return True  # ("Mum translated for us", not "did not use parents to interpret")
         if s.id_ == "because":
             # "Evan is deaf so was not spoken to": a disability alone is no reason (decision 57)
             clause = {t.lower_ for t in doc[r.sents[r.sent_of[s.start]].start:s.end]}
