@@ -1139,7 +1139,7 @@ class NarrativeFindings(People):
             k = r.sent_of[s.start]
             hi = r.sents[k + 1].end if k + 1 < len(r.sents) else r.sents[k].end
             for tok in doc[r.sents[k].start:hi]:
-                if tok.lower_ in ("translated", "interpreted", "translating", "interpreting") and not any(
+                if tok.lower_ in self.interpreting_verbs and tok.lower_.endswith(("ed", "ing")) and not any(
                         t.lower_ in ("not", "n't", "never") for t in doc[max(0, tok.i - 3):tok.i]) and any(
                         p.kind == "adult" and 0 <= tok.i - p.end <= 1 for p in r.persons):
                     return True  # ("Mum translated for us", not "did not use parents to interpret")
