@@ -276,6 +276,8 @@ class AgeAttacher:
                 age = float(doc[i].text)
                 label = "CHILD" if age < ADULT_AGE else "ADULT"
                 relabel[(s.start, s.end)] = (label, self._relabel_id(s, label), age)
+                if s.label_ == "YOUNG":
+                    noun_labels.setdefault(s.text.lower(), set()).add(label)  # "lad 10 there ... lad said"
         # the passes below look for a bare age of one or two digits; they visit only the tokens at
         # the right distance from one (in text order, as a scan of every token would)
         small_numbers = [t.i for t in doc if t.is_digit and len(t.text) <= 2]
