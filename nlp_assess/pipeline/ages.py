@@ -310,10 +310,9 @@ class AgeAttacher:
                     first -= 2  # "Lacey-Mae is 7 months old": one name across the hyphen
                 add_name(first, tok.i + 1, "CHILD" if int(num.text) < ADULT_AGE else "ADULT", float(num.text))
         # a school year: "Ellie-Mae WATKISS, who is in Year 8" (Year 1 is age 5 to 6)
-        for tok in doc:
-            if tok.lower_ not in ("year", "yr") or tok.i < 3 or tok.i + 1 >= len(doc) or not doc[tok.i + 1].is_digit \
-                    or not 1 <= int(doc[tok.i + 1].text) <= 13 or doc[tok.i - 1].lower_ != "in" \
-                    or doc[tok.i - 2].lower_ not in ("is", "was"):
+        for tok in at((1,), 3, len(doc) - 1):
+            if tok.lower_ not in ("year", "yr") or not 1 <= int(doc[tok.i + 1].text) <= 13 \
+                    or doc[tok.i - 1].lower_ != "in" or doc[tok.i - 2].lower_ not in ("is", "was"):
                 continue
             end = tok.i - 2
             if end >= 2 and doc[end - 1].lower_ == "who" and doc[end - 2].text == ",":
@@ -322,10 +321,10 @@ class AgeAttacher:
             if run is not None:
                 add_name(run[0], run[1], "CHILD", float(int(doc[tok.i + 1].text) + 5))
         # a birthday: "the party was for Lily DARNBROUGH's 16th birthday" (the name before the possessive)
-        for tok in doc:
+        for day in (t for t in doc if t.lower_ in ("birthday", "bday") and t.i >= 3):
+            tok = doc[day.i - 1]
             m = ORDINAL_AGE.fullmatch(tok.text)
-            if m is None or tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ not in ("birthday", "bday") \
-                    or tok.i < 2 or doc[tok.i - 1].lower_ not in ("'s", "’s"):
+            if m is None or doc[tok.i - 1].lower_ not in ("'s", "’s"):
                 continue
             run = self._name_run(doc, tok.i - 1, taken)
             if run is not None:

@@ -637,7 +637,7 @@ class NarrativeFindings(People):
     def _told_to(self, r: "_Reading", s: Span) -> Optional[Person]:
         """Who "told him/her/them" was told to, when the object is a pronoun right after the cue."""
         if s.text.lower() not in ("told", "tells", "telling") or s.end >= len(r.doc) \
-                or r.doc[s.end].lower_ not in ("him", "her", "them"):
+                or r.doc[s.end].lower_ not in OBJECT_PRONOUNS:
             return None
         return self._object_referent(r, r.doc[s.end])
 
