@@ -115,7 +115,8 @@ class AgeAttacher:
         self.party_abbreviations = set(words["party_abbreviations"])  # "C/P Anita KOWAL 34": a party
         self.party_abbreviation_verbs = set(words["party_abbreviation_verbs"])  # "C/P says O/P hit her"
         # a child kin noun for one person, whose name may follow it ("their daughter Rosie")
-        self.one_child_kin = (set(words["male"]) | set(words["female"])) - set(words["plural"])
+        self.plural = set(words["plural"])
+        self.one_child_kin = (set(words["male"]) | set(words["female"])) - self.plural
         # a known name written in lower case later ("spoke w/ callum") is the same person,
         # unless the name is also an everyday word ("will", "mark", "hope")
         self.word_names = set(words["names_that_are_words"]) | self.not_names | set(load_json("stop_words.json")["stop_words"])
@@ -347,6 +348,8 @@ class AgeAttacher:
             j = s.start - 1
             if j >= 0 and doc[j].lower_ in ("a", "an", "the", "her", "his", "their", "our", "my"):
                 j -= 1
+            elif s.text.lower() in self.plural:
+                continue  # "IP HAS RUNG MGM, KIDS IN BED THERE": a bare plural starts a new clause
             if j < 1 or doc[j].text != ",":
                 continue
             end = j
