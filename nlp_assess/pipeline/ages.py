@@ -364,7 +364,7 @@ class AgeAttacher:
             if tok.is_alpha and tok.is_title and len(tok.text) > 1 and not tok.is_stop and tok.i not in taken \
                     and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
                     and int(nxt.text) < ADULT_AGE and after.lower_ in self.age_followers \
-                    and not (tok.i > 0 and doc[tok.i - 1].is_digit):
+                    and not (tok.i > 0 and doc[tok.i - 1].is_digit) and not self._number_range(doc, nxt.i):
                 add_name(tok.i, tok.i + 1, "CHILD", float(nxt.text))
         # a name with a bare age in a list: "CHN (MOLLY 5, FREDDIE 8)", "Y (Amelia 7)"
         for tok in at((1,), 0, len(doc) - 2):
@@ -586,6 +586,12 @@ class AgeAttacher:
         if k == i or k >= len(doc) or not doc[k].is_digit or len(doc[k].text) > 2:
             return None
         return k
+
+    @staticmethod
+    def _number_range(doc: Doc, i: int) -> bool:
+        """Token `i` starts a range written without spaces ("the Hebburn 0-19 team"), not an age."""
+        return i + 2 < len(doc) and doc[i + 1].text in ("-", "–") and not doc[i].whitespace_ \
+            and not doc[i + 1].whitespace_ and doc[i + 2].is_digit
 
     def _name_word(self, tok, taken: set) -> bool:
         """A capitalised word that can be part of a person's name and is not yet used."""
