@@ -262,13 +262,13 @@ class AgeAttacher:
                 add_name(i, k, "CHILD")
                 if s.label_ == "YOUNG":
                     relabel[(s.start, s.end)] = ("CHILD", s.id_, float(doc[k].text))
-            elif label == "CHILD" and s.label_ == "CHILD" and i + 1 < len(doc) and doc[i].is_alpha \
-                    and capitalised(doc[i]) and i not in taken and doc[i + 1].is_digit \
-                    and len(doc[i + 1].text) <= 2 and int(doc[i + 1].text) >= ADULT_AGE \
-                    and (i + 2 == len(doc) or not doc[i + 2].is_alpha or doc[i + 2].lower_ in self.age_followers):
-                # "her son Liam 19 said ...": an adult son
-                add_name(i, i + 1, "ADULT")
-                relabel[(s.start, s.end)] = ("ADULT", self._relabel_id(s, "ADULT"), float(doc[i + 1].text))
+            elif label == "CHILD" and s.label_ == "CHILD" and s.text.lower() not in self.plural \
+                    and (k := self._name_then_age(doc, i, taken)) is not None \
+                    and int(doc[k].text) >= ADULT_AGE \
+                    and (k + 1 == len(doc) or not doc[k + 1].is_alpha or doc[k + 1].lower_ in self.age_followers):
+                # "her son Liam 19 said ...", "CALLER = SON RYAN COLE 22.": an adult son
+                add_name(i, k, "ADULT")
+                relabel[(s.start, s.end)] = ("ADULT", self._relabel_id(s, "ADULT"), float(doc[k].text))
             elif s.label_ in ("CHILD", "YOUNG") and (s.start, s.end) not in relabel and i + 1 < len(doc) \
                     and doc[i].is_digit and len(doc[i].text) <= 2 \
                     and (doc[i + 1].lower_ in self.age_followers or doc[i + 1].text in (",", ")", ".", "(")):
