@@ -112,6 +112,7 @@ class AgeAttacher:
         self.titles = set(words["male_titles"]) | set(words["female_titles"])
         self.age_noun_endings = tuple(words["age_noun_endings"])
         self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
+        self.animal_words = set(words["animal_words"])  # "a 12 week old French bulldog": not a child
         self.party_abbreviations = set(words["party_abbreviations"])  # "C/P Anita KOWAL 34": a party
         self.party_abbreviation_verbs = set(words["party_abbreviation_verbs"])  # "C/P says O/P hit her"
         # a child kin noun for one person, whose name may follow it ("their daughter Rosie")
@@ -463,6 +464,8 @@ class AgeAttacher:
             if a.id_ != "age" or not a.text.lower().endswith(self.age_noun_endings) \
                     or any(i in taken for i in range(a.start, a.end)) or any(p.start == a.end for p in people):
                 continue
+            if any(t.lower_ in self.animal_words for t in doc[a.end:a.end + 3]):
+                continue  # "a 12 week old French bulldog", "their 2 year old staffie Bella"
             age = age_in_years(a.text)
             name_end = a.end
             while age is not None and name_end < len(doc) and name_end - a.end < 3 and self._name_word(doc[name_end], taken):
