@@ -625,14 +625,23 @@ class NarrativeFindings(People):
                     # first subject ("I talked to her about what the children had seen, and explained")
                     at = next((p.end for p in r.persons if p.sent == r.sent_of[s.start] and p.end <= s.start
                                and not r.quoted[p.start] and not p.possessor and not p.prep_object), at)
-                who = self.speaker(at, r.sent_of[s.start], r.persons, r.quoted, carry_over=s.id_ != "speech_weak",
-                                   skip_officers=to_officer, main_clause=main_clause)
+                who = self._relative_subject(r, s) or self.speaker(
+                    at, r.sent_of[s.start], r.persons, r.quoted, carry_over=s.id_ != "speech_weak",
+                    skip_officers=to_officer, main_clause=main_clause)
                 if who is not None and who.sent != r.sent_of[s.start] and self._told_to(r, s) is who:
                     # "He shook his head. [I] Gave him my card and told him he can ring ...": carried over
                     # from the sentence before, the subject is the one told, not the teller
                     who = None
                 speech_by.append((s, who))
         return speech_by
+
+    @staticmethod
+    def _relative_subject(r: "_Reading", s: Span) -> Optional[Person]:
+        """The person a ", who said" clause hangs on ("I knelt down with Lacey, who said ..."),
+        even as a preposition's object."""
+        if s.start < 3 or r.doc[s.start - 1].lower_ != "who" or r.doc[s.start - 2].text != ",":
+            return None
+        return next((p for p in r.persons if p.end == s.start - 2 and p.kind in ("child", "adult")), None)
 
     def _told_to(self, r: "_Reading", s: Span) -> Optional[Person]:
         """Who "told him/her/them" was told to, when the object is a pronoun right after the cue."""
