@@ -1114,11 +1114,15 @@ class NarrativeFindings(People):
                 body = body[:max(doc[last].idx + len(doc[last].text) + 1, r.sents[r.sent_of[last]].end_char) - start]
             span = doc.char_span(start, start + len(body), alignment_mode="expand") if start >= 0 else None
             if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(
-                    p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] for p in r.persons):
+                    p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] and not p.possessor
+                    for p in r.persons):  # ("... - Ellie, spoken to with mum's consent": mum did not speak)
                 continue
             who = r.child_named_in(text[hs:he]) or next(
                 (p for p in r.persons if p.kind == "child" and p.named and hs <= doc[p.start].idx < he), None)
-            # (a child the heading itself names, "Child's account (Ethan BISHOP, 9):", is the one heard)
+            # (a child the heading itself names, "Child's account (Ethan BISHOP, 9):", is the one heard;
+            # then one named after a dash at the quotation's end, "'...' - Ellie, spoken to in the lounge")
+            who = who or next((p for p in r.persons if span.start < p.start < span.end and p.named and r.ok_child(p)
+                               and not r.quoted[p.start] and doc[p.start - 1].text in ("-", "–")), None)
             who = who or next((p for p in reversed(r.persons) if p.end <= span.start and r.ok_child(p)), None)
             if who is not None:
                 found.append((span, who))
