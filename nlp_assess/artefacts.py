@@ -3,7 +3,8 @@
 Police record systems export narratives with HTML tags and entities left in ("&#39;",
 "<br/>"), words hyphenated across a line break ("chil-\\ndren") and hard line-wraps at a
 fixed width; dictated narratives come with spoken punctuation ("full stop", "new line") and
-letters spelled out ("v p r f"). These split words and sentences the pipeline reads. `clean` undoes them (the
+letters spelled out ("v p r f"); anonymised exports replace names with placeholders
+("<PERSON_3>", "[NAME]"). These split words and sentences the pipeline reads, or hide who is who. `clean` undoes them (the
 rules are in resources/export_artefacts.json) and keeps, for every character of the clean
 text, the offset of the original character it came from, so evidence found in the clean text
 is reported against the original: offsets that slice the field as the user gave it.
@@ -24,9 +25,12 @@ _RULES = load_json("export_artefacts.json")
 _BLOCK = set(_RULES["block_tags"])
 _TAG_NAMES = "|".join(sorted(_BLOCK | set(_RULES["inline_tags"]), key=len, reverse=True))
 # a tag, an entity, or a hyphen + line break inside a lower-case word
+# and a redaction placeholder for a name ("<PERSON_3>", "[NAME]")
+_REDACTION = _RULES["redaction"]
 _ARTEFACT = re.compile(
     r"(?P<tag></?(?P<name>%s)\b[^<>]{0,200}>)|(?P<entity>&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)"
-    r"|(?P<hyphen>(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z]))" % _TAG_NAMES, re.I)
+    r"|(?P<hyphen>(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z]))" % _TAG_NAMES
+    + r"|(?P<numbered>%s)|(?P<bare>%s)" % (_REDACTION["numbered"], _REDACTION["bare"]), re.I)
 _DICTATION = _RULES["dictation"]
 _SPOKEN = {k.lower(): v for k, v in _DICTATION["spoken"].items()}
 _DICTATED = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(m) for m in _DICTATION["markers"]), re.I)
@@ -64,6 +68,15 @@ def _capitalised_name(m: "re.Match") -> str:
     return word[0].upper() + word[1:] if word in _FIRST_NAMES else word
 
 
+def _letters(n: int) -> str:
+    """1 -> 'a', 3 -> 'c', 27 -> 'aa': a placeholder's number as letters, so the stand-in stays a word."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(ord("a") + rest) + out
+    return out
+
+
 @dataclass
 class Cleaned:
     text: str
@@ -95,6 +108,9 @@ def clean(text: str) -> Cleaned:
             out = m.group("letters").replace(" ", "")
         elif m.lastgroup == "number":  # "Tyler eleven", "thirty six" -> "Tyler 11", "36"
             out = str(number_in_words(m.group("number").lower()))
+        elif m.lastgroup in ("numbered", "bare"):  # "<PERSON_3>" -> "Anonc", "[NAME]" -> "Anon"
+            number = re.search(r"\d+", m.group(0))
+            out = _REDACTION["stand_in"] + (_letters(int(number.group(0))) if number else "")
         elif m.group("tag"):
             out = "\n" if m.group("name").lower() in _BLOCK else " "
         elif m.group("entity"):

@@ -71,3 +71,16 @@ def test_dictation_punctuation_and_spelled_letters():
     assert clean("tyler eleven was upstairs full stop ip thirty six no one else").text == "Tyler 11 was upstairs . ip 36 no one else"
     # dictated names come back capitalised, everyday words that are names do not
     assert clean("her lad ryan was there full stop will said no").text.startswith("her lad Ryan was there . will")
+
+
+def test_redaction_placeholders_become_names_with_a_map_back():
+    text = "Daughter <PERSON_3> (7) on the stairs. <PERSON_3> told me 'daddy shouted'. [NAME] (30) and [CHILD 1] [ADDRESS]"
+    c = clean(text)
+    assert c.text == "Daughter Anonc (7) on the stairs. Anonc told me 'daddy shouted'. Anon (30) and [CHILD 1] [ADDRESS]"
+    start = c.text.index("Anonc")
+    s, e = c.original_span(start, start + len("Anonc"))
+    assert text[s:e] == "<PERSON_3>"
+    row = next(assess([{"record_id": "1", "narrative": text}], quality=False))
+    assert row["child_present"] == "yes" and row["voice"] == "recorded"
+    assert all(text[e["start"]:e["end"]] == e["text"] for e in row["evidence"])
+    assert any(e["text"] == "<PERSON_3>" for e in row["evidence"] if e["label"] == "CHILD_PRESENT")
