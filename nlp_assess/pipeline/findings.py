@@ -1103,8 +1103,10 @@ class NarrativeFindings(People):
             # so is a child party's ("V1 account:" when V1 is 16)
             childs_account = bool(label) and label.split()[-1] in self.account_words and any(
                 (p.named or p.party) and r.ok_child(p) and hs <= doc[p.start].idx < he for p in r.persons)
-            if (label not in self.voice_headings and not childs_account) or len(body) < 3 \
-                    or body[0] not in QUOTE_CHARS:
+            if (label not in self.voice_headings and not childs_account) or len(body) < 3:
+                continue
+            if body[0] not in QUOTE_CHARS:
+                found.extend(self._quoted_sentences_in_box(r, hs, he, body))
                 continue
             start = text.find(body, he)
             opening = doc.char_span(start, start + 1, alignment_mode="expand") if start >= 0 else None
@@ -1126,6 +1128,31 @@ class NarrativeFindings(People):
             who = who or next((p for p in reversed(r.persons) if p.end <= span.start and r.ok_child(p)), None)
             if who is not None:
                 found.append((span, who))
+        return found
+
+    def _quoted_sentences_in_box(self, r: "_Reading", hs: int, he: int, body: str) -> List[Tuple[Span, Person]]:
+        """"Voice of the child: Spoke to Jake in the kitchen with PC 3306 present. 'He always goes
+        mad when he's had a drink.'": in a voice box that starts with who was spoken to, a
+        quotation that opens a sentence of its own, with no speech cue and no adult in it, is that
+        child's words (the child the heading names, else the first child named in the box)."""
+        doc, text = r.doc, r.text
+        start = text.find(body, he)
+        box = doc.char_span(start, start + len(body), alignment_mode="expand") if start >= 0 else None
+        if box is None:
+            return []
+        who = r.child_named_in(text[hs:he]) or next(
+            (p for p in r.persons if box.start <= p.start < box.end and p.named and r.ok_child(p)), None)
+        found = []
+        for i in range(box.start + 1, box.end):
+            if not r.quoted[i] or r.quoted[i - 1] or doc[i - 1].text not in QUOTE_CHARS \
+                    or r.sents[r.sent_of[i - 1]].start != i - 1:
+                continue
+            sent = r.sents[r.sent_of[i - 1]]
+            if who is None or who.start > i or any(sent.start <= c.start < sent.end for c, _ in r.speech_by) or any(
+                    p.kind == "adult" and sent.start <= p.start < sent.end and not r.quoted[p.start] and not p.possessor
+                    for p in r.persons):
+                continue
+            found.append((doc[i - 1:min(_quotation_end(r.quoted, i) + 1, box.end)], who))
         return found
 
     # ------------------------------------------------------------------ reasons not spoken to
