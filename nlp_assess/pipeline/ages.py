@@ -474,6 +474,11 @@ class AgeAttacher:
                 add_name(a.end, name_end, "CHILD" if age < ADULT_AGE else "ADULT", age)
             if a.start == 0 or doc[a.start - 1].lower_ not in self.age_noun_determiners:
                 continue
+            if age is not None and name_end == a.end and a.start > 2 and doc[a.start - 2].text == ",":
+                # "IP Chelsea ROBINSON, the 16 y/o, had been ...": the age noun in apposition is the name's
+                run = self._name_run(doc, a.start - 1, taken)
+                if run is not None:
+                    add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
             if age is not None:
                 noun = Span(doc, a.start, a.end, label="CHILD" if age < ADULT_AGE else "ADULT", span_id="age_noun")
                 noun._.age = age
