@@ -19,7 +19,7 @@ from ..resources import load_json
 from .extensions import register_extensions
 from .mentions import MENTIONS_KEY
 
-_AGE_NUM = re.compile(r"(\d{1,2})\s*-?\s*(m\b|mths?|months?|mo\b|m/o|weeks?|wks?)?", re.I)
+_AGE_NUM = re.compile(r"(\d{1,2})\s*-?\s*(m\b|mths?|months?|mo\b|m/o|weeks?|wks?|/12\b(?!/)|/52\b(?!/))?", re.I)  # "(9/12)": months
 ADULT_AGE = 18
 
 
@@ -41,9 +41,9 @@ def age_in_years(text: str) -> Optional[float]:
         return None
     n = float(m.group(1))
     unit = (m.group(2) or "").lower()
-    if unit.startswith("m"):
+    if unit.startswith("m") or unit == "/12":
         return round(n / 12.0, 2)
-    if unit.startswith("w"):
+    if unit.startswith("w") or unit == "/52":
         return round(n / 52.0, 2)
     return n
 
