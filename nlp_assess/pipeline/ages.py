@@ -538,14 +538,15 @@ class AgeAttacher:
             if i + 1 < len(doc) and doc[i].text == "," and doc[i + 1].is_title and s.start > 0 \
                     and doc[s.start - 1].lower_ in ("'s", "’s", "her", "his", "their", "the"):
                 i += 1  # "the IP's son, Connor WEBB, and ten of his friends": in apposition
-            if s.label_ == "CHILD" and s.text.lower() in self.one_child_kin and (s.start, s.end) not in relabel \
+            rel = relabel.get((s.start, s.end))  # "16yo son Tyler": an age before the noun keeps it a child
+            if s.label_ == "CHILD" and s.text.lower() in self.one_child_kin and (rel is None or rel[0] == "CHILD") \
                     and i < len(doc) and self._name_word(doc[i], taken) and not doc[i].is_upper \
                     and doc[i].lower_ not in names and not (i + 1 < len(doc) and (doc[i + 1].is_digit or doc[i + 1].text == "(")):
                 end = i + 3 if i + 2 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_ \
                     and not doc[i + 1].whitespace_ and self._name_word(doc[i + 2], taken) else i + 1  # "Lacey-Mae"
                 if end == i + 1 and end < len(doc) and doc[end].is_upper and self._name_word(doc[end], taken):
                     end += 1  # with the surname: "Connor WEBB"
-                add_name(i, end, "CHILD")
+                add_name(i, end, "CHILD", rel[2] if rel is not None else None)
         # a name after a title ("Miss Kirsty PALMER (30)") is known for later mentions too ("Kirsty is worried")
         for s in people:
             if s.id_ == "honorific" and len(s) > 1:
