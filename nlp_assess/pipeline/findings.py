@@ -625,6 +625,13 @@ class NarrativeFindings(People):
                     # first subject ("I talked to her about what the children had seen, and explained")
                     at = next((p.end for p in r.persons if p.sent == r.sent_of[s.start] and p.end <= s.start
                                and not r.quoted[p.start] and not p.possessor and not p.prep_object), at)
+                named = self._unknown_name_before(r, s)
+                if named is not None:
+                    # "Natalie said the kids was terrified": a first name no age or role made a
+                    # person is still someone (an adult: a child's name would be known), not the
+                    # subject of the sentence before
+                    speech_by.append((s, named))
+                    continue
                 who = self._relative_subject(r, s) or self.speaker(
                     at, r.sent_of[s.start], r.persons, r.quoted, carry_over=s.id_ != "speech_weak",
                     skip_officers=to_officer, main_clause=main_clause)
@@ -634,6 +641,18 @@ class NarrativeFindings(People):
                     who = None
                 speech_by.append((s, who))
         return speech_by
+
+    def _unknown_name_before(self, r: "_Reading", s: Span) -> Optional[Person]:
+        """The cue follows a capitalised first name that is no person the record knows ("Kerry
+        said"): that person, as an adult."""
+        if s.start == 0:
+            return None
+        tok = r.doc[s.start - 1]
+        if not tok.is_title or not (tok.lower_ in self.male_names or tok.lower_ in self.female_names) \
+                or any(p.start <= tok.i < p.end or p.kind == "child" and p.named and p.first_name == tok.lower_
+                       for p in r.persons) or self._heading_over(r.doc, tok.i) in self.voice_headings:
+            return None  # (a child named elsewhere in the record, or in a voice box, is that child)
+        return Person(tok.i, tok.i + 1, "adult", tok.text, r.sent_of[tok.i], named=True)
 
     @staticmethod
     def _relative_subject(r: "_Reading", s: Span) -> Optional[Person]:
