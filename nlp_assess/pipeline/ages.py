@@ -416,7 +416,8 @@ class AgeAttacher:
             if not (tok.is_digit and len(tok.text) <= 2) or tok.i in taken:
                 continue
             after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
-            if after is not None and not (after.is_space or after.text in ("(", ",", "/", "-", ";", ".", "|", ")")):
+            if after is not None and not (after.is_space or after.text in ("(", ",", "/", "-", ";", ".", "|", ")")
+                                          or after.lower_ in self.age_followers):  # "VIC SIOBHAN KERR 37 REPORTS"
                 continue
             run = self._name_run(doc, tok.i, taken)
             if run is None:
