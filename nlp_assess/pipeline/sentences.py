@@ -91,7 +91,8 @@ class LogSentencizer:
                 start = True
             elif self.timestamp.match(tok.text) and prev.lower_.rstrip(".") not in self.no_split_before_ts \
                     and not prev.is_digit \
-                    and not (prev.is_punct and prev.text not in self.terminal):
+                    and not (prev.is_punct and prev.text not in self.terminal) \
+                    and not (i + 1 < len(toks) and toks[i + 1].text in (")", "]")):  # "(CP PLAN 2022)": a year
                 start = True
             elif prev.text == "," and self.splice_min and i - last_start >= self.splice_min \
                     and tok.lower_ in self.splice_openers \
