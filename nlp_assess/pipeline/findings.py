@@ -533,8 +533,11 @@ class NarrativeFindings(People):
             # (a child the record places at the incident is the same child when seen again)
             today = {i for i, sent in enumerate(sents) if self.visit_words.search(sent.text)
                      and any(vs <= sent.start_char < ve for vs, ve in visits)}
+            # (placed there: a bare later mention, "IP said that Oscar did not see anything", is not)
             at_incident = {p.first_name if p.named else "" for p in persons
-                           if p.kind == "child" and p.sent not in today and p.status == "present"}
+                           if p.kind == "child" and p.sent not in today and p.status == "present" and (
+                               p.heading or p.party or _q(by_pos[(p.start, p.end)]).get("placement") == "scene"
+                               if (p.start, p.end) in by_pos else True)}
             for p in persons:
                 if p.kind == "child" and p.sent in today and p.status in ("present", "unplaced") \
                         and (p.first_name if p.named else "") not in at_incident:
