@@ -186,6 +186,7 @@ class NarrativeFindings(People):
         self.remote_call = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["remote_call"]["words"]), re.I)
         self.strong_placements = set(sections["remote_call"]["strong_placements"])
         self.revisit_opener = re.compile(sections["revisit"]["openers"], re.I)  # "Revisit 3 days after ..."
+        self.revisit_opening = re.compile(sections["revisit"]["opening_sentence"], re.I)  # "I carried out a follow-up visit"
         self.revisit_head = re.compile(sections["revisit"]["update_heads"], re.I)  # "Further update ... - revisit."
         self.entry_head = re.compile(sections["revisit"]["entry_heads"], re.I)  # "Update 3 - PC 2460 - 22:10"
         interview = sections["interview_lines"]  # "Spoke to Ethan ...:" then "Q: ..." / "A: ..."
@@ -565,7 +566,7 @@ class NarrativeFindings(People):
         ("Revisit 3 days after ..."), else each entry of a running log whose head says it is a
         revisit ("Further update 11/08 14:00 by PC 3842 - revisit. Lily-Mae home today"), up to
         the line that starts the next entry."""
-        if self.revisit_opener.match(text):
+        if self.revisit_opener.match(text) or self.revisit_opening.match(text):
             return [(0, len(text))]
         sections, start, current = [], 0, None
         for line in text.split("\n"):
