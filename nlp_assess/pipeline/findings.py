@@ -1279,6 +1279,16 @@ class NarrativeFindings(People):
                     found = self.resolve(p, persons)
                     if r.ok_child(found):
                         return found
+        if s.id_ == "refused":
+            # "I asked Gareth and Emma if I could speak to the children. Gareth refused ...": a
+            # refusal answers the request to speak to a child in its sentence or the two before
+            for k in range(sent_of[s.start], max(sent_of[s.start] - 3, -1), -1):
+                words = {t.lower_ for t in doc[r.sents[k].start:min(r.sents[k].end, s.start)]}
+                if not (words & self.speaking_verbs and words & {"asked", "ask", "asking", "requested", "if", "whether"}):
+                    continue
+                asked = next((p for p in persons if p.sent == k and p.start < s.start and p.kind == "child"), None)
+                if asked is not None:  # (the request itself is hypothetical: "if I could speak to the children")
+                    return asked if r.ok_child(asked) and not asked.plural else r.children_at(s)
         if not in_sent and any_child and not (
                 s.start > 0 and doc[s.start - 1].is_alpha and (doc[s.start - 1].is_title or doc[s.start - 1].is_upper)
                 and not doc[s.start - 1].is_stop and not any(p.start == s.start - 1 for p in persons)):
