@@ -1289,10 +1289,14 @@ class NarrativeFindings(People):
                 asked = next((p for p in persons if p.sent == k and p.start < s.start and p.kind == "child"), None)
                 if asked is not None:  # (the request itself is hypothetical: "if I could speak to the children")
                     return asked if r.ok_child(asked) and not asked.plural else r.children_at(s)
+        before = doc[s.start - 1] if s.start > 0 else None
         if not in_sent and any_child and not (
-                s.start > 0 and doc[s.start - 1].is_alpha and (doc[s.start - 1].is_title or doc[s.start - 1].is_upper)
-                and not doc[s.start - 1].is_stop and not any(p.start == s.start - 1 for p in persons)):
-            # (not "HOLT to be interviewed": a name the reason is about)
+                before is not None and before.is_alpha and (before.is_title or before.is_upper)
+                and not before.is_stop and not any(p.start == s.start - 1 for p in persons)
+                and not (before.is_sent_start and before.is_title and before.lower_ not in self.male_names
+                         and before.lower_ not in self.female_names)):
+            # (not "HOLT to be interviewed": a name the reason is about; but "Deliberately not woken."
+            # is only a capital at the start of a sentence)
             # "VOICE OF THE CHILD: Not spoken to - both aged 2": a reason with no one named
             return r.children_at(s)
         return None
