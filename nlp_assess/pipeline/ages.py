@@ -422,12 +422,14 @@ class AgeAttacher:
             run = self._name_run(doc, tok.i, taken)
             if run is None:
                 continue
-            if role_gap_start(doc, run[0]) in role_ends:
+            # (or a name a caller gives: "999 CALL FROM ETHAN WALSH 15 - ...", "GIVES NAME AS AMELIA 13")
+            introduced = run[0] > 0 and doc[run[0] - 1].lower_ in ("from", "as") and doc[run[0]].is_upper
+            if role_gap_start(doc, run[0]) in role_ends or introduced:
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)
-                role = next(s for s in people if s.end == role_gap_start(doc, run[0]) and s.label_ == "ADULT")
-                if age < ADULT_AGE and (role.start, role.end) not in relabel:
+                role = next((s for s in people if s.end == role_gap_start(doc, run[0]) and s.label_ == "ADULT"), None)
+                if role is not None and age < ADULT_AGE and (role.start, role.end) not in relabel:
                     # "IP Chelsea Morgan 17, Caravan 22 ... IP tearful": the role is the child, in every mention
                     relabel[(role.start, role.end)] = ("CHILD", "party", age)
                     noun_labels.setdefault(role.text.lower(), set()).add("CHILD")
