@@ -134,6 +134,8 @@ class NarrativeFindings(People):
         self.loud_verbs = set(words["loud_verbs"])
         self.question_verbs = set(words["question_verbs"])
         self.speaking_verbs = set(words["speaking_verbs"])
+        self.telling_verbs = set(words["telling_verbs"])  # "Shannon told me": the officer told
+        self.subject_pronouns = {"i", "she", "he", "they", "we"}
         self.party_roles = set(words["party_roles"])
         for_adult = words["referral_for_adult"]  # "PPN re the victim", "referral for mum"
         self.referral_for, self.referral_adults = set(for_adult["prepositions"]), set(for_adult["adults"])
@@ -595,7 +597,13 @@ class NarrativeFindings(People):
             if span is None or len(span) == 0:
                 continue
             first = span[0].sent
-            if not any(t.lower_ in self.first_person and not quoted[t.i] for t in doc[span.start:min(span.end, first.end)]):
+            # ("Victim account: Shannon told me he grabbed her wrist": under a role's heading, "told me"
+            # is the officer being told; under "She states:" the "me" is hers)
+            told_officer = not any(w.lower() in self.subject_pronouns for w in words)
+            if not any(t.lower_ in self.first_person and not quoted[t.i]
+                       and not (told_officer and t.lower_ in ("me", "us") and t.i > 0
+                                and doc[t.i - 1].lower_ in self.telling_verbs)
+                       for t in doc[span.start:min(span.end, first.end)]):
                 continue  # "IP's account: she says he pushed her": the officer's summary
             for i in range(span.start, span.end):
                 quoted[i] = True
