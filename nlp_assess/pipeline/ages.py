@@ -372,10 +372,13 @@ class AgeAttacher:
             nxt, after = doc[tok.i + 1], doc[tok.i + 2]
             prev = doc[tok.i - 1] if tok.i > 0 else None
             in_list = prev is not None and (prev.text in ("(", ",", "&", ":", "-", "/") or prev.lower_ == "and"
-                                            or prev.i in taken)
+                                            or prev.i in taken or prev.is_digit and len(prev.text) == 4 and prev.is_sent_start)
+            # (a log line's timestamp too: "0127 HARRISON 5 ASLEEP IN BED")
             if tok.is_alpha and capitalised(tok) and len(tok.text) > 1 and not tok.is_stop and in_list \
                     and tok.i not in taken and tok.lower_ not in self.not_names and nxt.is_digit and len(nxt.text) <= 2 \
-                    and int(nxt.text) < ADULT_AGE and after.lower_ in (")", ",", "&", "and", ";", "/"):
+                    and int(nxt.text) < ADULT_AGE and (after.lower_ in (")", ",", "&", "and", ";", "/")
+                                                       or after.lower_ in self.age_followers and not self._number_range(doc, nxt.i)):
+                # (and "CHILDREN - LACEY 11 IN HER BEDROOM / OLLIE 3 IN TRAVEL COT")
                 add_name(tok.i, tok.i + 1, "CHILD", float(nxt.text))
         # names right after a party role ("SUSP: Kyle ...") are the party line's, handled further down
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
