@@ -189,7 +189,8 @@ class AgeAttacher:
             if age is None or following in ("pregnant", "gestation", "gone"):
                 continue  # "28 weeks pregnant" is not anyone's age
             label = "CHILD" if age < ADULT_AGE else "ADULT"
-            after = next((p for p in people if p.start == a.end), None)  # "16yo female"
+            after = next((p for p in people if p.start == a.end or p.start == a.end + 1 and doc[a.end].lower_ == "old"),
+                         None)  # "16yo female", "14YR OLD SON"
             # a list of ages is not the name's before it ("two children with Dominic, aged 4 and 7")
             ages_list = a.id_ != "dob" and (sum(t.is_digit and len(t.text) <= 2 for t in a) > 1 or (
                 a.end + 1 < len(doc) and doc[a.end].lower_ in ("and", "&") and doc[a.end + 1].is_digit))
@@ -220,7 +221,8 @@ class AgeAttacher:
                     or (before - p.end == 1 and doc[p.end].text == ":" and p.text.lower() in self.party_roles)),
                     None)
             else:
-                target = next((p for p in people if before == p.end or p.start == a.end
+                # the person right after the age first: "CALL FROM IP - 14YR OLD SON" is the son's age
+                target = after or next((p for p in people if before == p.end or p.start == a.end
                                or (before - p.end == 1 and doc[p.end].is_punct)
                                or (p.start - a.end == 1 and doc[a.end].is_punct and doc[a.end].text not in ".!?/")),
                           None)  # (not across a full stop, "girlfriend of 4 months. IP has a cut", nor a log's " / ")
