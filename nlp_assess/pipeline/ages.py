@@ -592,13 +592,12 @@ class AgeAttacher:
         doc.spans[self.spans_key] = out + new
         return doc
 
-    @staticmethod
-    def _name_then_age(doc: Doc, i: int, taken: set) -> Optional[int]:
+    def _name_then_age(self, doc: Doc, i: int, taken: set) -> Optional[int]:
         """Where a bare age of one or two digits follows one or two capitalised words from token
         `i` ("ALFIE 11", "KAI PEARCE 14"), the age's index, else None."""
         k = i
         while k < len(doc) and k < i + 2 and doc[k].is_alpha and capitalised(doc[k]) and k not in taken \
-                and doc[k].lower_ not in ("aged", "age", "is", "was"):
+                and not doc[k].is_stop and doc[k].lower_ not in self.not_names:  # (not "CHILDREN AT ADDR 2")
             k += 1
         if k == i or k >= len(doc) or not doc[k].is_digit or len(doc[k].text) > 2:
             return None
