@@ -1425,9 +1425,11 @@ class NarrativeFindings(People):
                    and not (remote and p.status == "elsewhere")]
         if present or implied:
             child_present = "yes"
-        elif not absent and not adult_children and any(p.kind == "child" and p.status == "unknown" for p in persons):
+        elif not any(not p.in_quote for p in absent) and not adult_children \
+                and any(p.kind == "child" and p.status == "unknown" for p in persons):
             # "no one else in the flat (IP). Could not verify. CYP - N/K": the officer's own record
-            # says presence is not known; a party's word that the place was empty does not settle it
+            # says presence is not known; a party's word that the place was empty does not settle it,
+            # nor do her quoted words ("ZOE STATES 'NO KIDS HERE'")
             child_present = "not_recorded"
         elif absent or any(m.label_ == "SCENE_EMPTY" for m in mentions) or adult_children and not any(
                 p.kind == "child" and p.status == "unplaced" for p in persons):
