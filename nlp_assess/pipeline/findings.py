@@ -215,9 +215,10 @@ class NarrativeFindings(People):
         answers = "|".join(re.escape(a) for a in sorted(unknown["answers"], key=len, reverse=True))
         # the child word, a short rest of the question, its mark, an optional "A:" or bracket, then
         # an unknown or blank answer ("CHILDREN AT ADDRESS: (not asked)")
+        codes = "|".join(re.escape(c) for c in unknown["codes"])  # "CYP N/K": a code needs no colon or dash
         self.unknown_answer = re.compile(
-            r"[^.?:\n/]{0,%d}?\s*[?:\u2013-]\s*\(?\s*(?:a(?:ns(?:wer)?)?\s*:\s*)?(?:(?:%s)(?![\w])|q\s*:|\n|$)"
-            % (int(unknown["max_gap_chars"]), answers), re.I)
+            r"[^.?:\n/]{0,%d}?(?:\s*[?:\u2013-]\s*\(?\s*(?:a(?:ns(?:wer)?)?\s*:\s*)?(?:(?:%s)(?![\w])|q\s*:|\n|$)"
+            r"|\s+(?:%s)(?![\w/]))" % (int(unknown["max_gap_chars"]), answers, codes), re.I)
 
     # ------------------------------------------------------------------ persons
     # ------------------------------------------------------------------ presence
