@@ -364,6 +364,8 @@ class AgeAttacher:
                 k -= 1
             if k + 1 < end and s.text.lower() in self.plural and not (k >= 0 and doc[k].lower_ in ("and", "&")):
                 continue  # "IT'S JUST SHOUTING, THE KIDS ARE USED TO IT": one word is no "the kids"
+            if k + 1 < end and j == s.start - 1 and doc[k + 1].lower_ not in self.first_names:
+                continue  # "NO INJ, NO PAIN, BABY MOVING OK": with no determiner, only a known first name
             if k + 1 < end:
                 add_name(k + 1, end, "CHILD")
         # a name with a bare age in run-on prose: "Ellis 3 was in his cot", "Kai 8 and Mia 6 were ..."
