@@ -345,6 +345,8 @@ class NarrativeFindings(People):
             over = self._heading_over(doc, p.start)  # the heading whose value line holds it, if any
             if heading is not None:
                 p.status, p.heading = heading, True
+                if heading == "heading" and not p.named and self._unknown_answer(doc, p):
+                    p.status = "unknown"  # "CYP: N/K": the form's own answer is "not known"
             elif p.named and self._name_heading_placed(doc, p, heading_at):
                 p.status, p.heading = "present", True  # "Amelia: in Moses basket in the lounge"
             elif not p.named and self._unknown_answer(doc, p):
