@@ -134,6 +134,7 @@ class NarrativeFindings(People):
         self.loud_verbs = set(words["loud_verbs"])
         self.question_verbs = set(words["question_verbs"])
         self.speaking_verbs = set(words["speaking_verbs"])
+        self.commitment_verbs = set(words["commitment_verbs"])  # "VPRF - will submit": committed to (decision 9)
         self.telling_verbs = set(words["telling_verbs"])  # "Shannon told me": the officer told
         self.subject_pronouns = {"i", "she", "he", "they", "we"}
         self.party_roles = set(words["party_roles"])
@@ -1540,8 +1541,12 @@ class NarrativeFindings(People):
                 # (a label that is the form's name alone asks whether it was done: "VPRF: Y")
                 words = re.findall(r"[\w/]+", self.ticked_value(heading[2]).lower())
                 bare = heading_label(r.text[heading[0]:heading[1]]).strip(" ?") == s.text.lower()
-                if not words or words[0] not in self.affirmative or not bare and not self._near_verb(
-                        doc, s, sent, self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}, window=4):
+                done_words = self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}
+                # ("VPRF - submitted", "VPRF for Ethan - will submit end of shift": the value says it)
+                said_done = bool(words) and (words[0] in done_words or words[0] in ("will", "to") and len(words) > 1 and (
+                    words[1] in self.commitment_verbs or words[1] == "be" and len(words) > 2 and words[2] in done_words))
+                if not said_done and (not words or words[0] not in self.affirmative or not bare and not self._near_verb(
+                        doc, s, sent, done_words, window=4)):
                     continue
             if self._answered_no(doc, s):
                 continue
