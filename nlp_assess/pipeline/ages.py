@@ -114,6 +114,7 @@ class AgeAttacher:
         self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
         self.animal_words = set(words["animal_words"])  # "a 12 week old French bulldog": not a child
         self.partner_words = set(words["partner_words"])  # "(partner, 2 yrs)": a child's age is no partner's
+        self.partner_years_below = float(words["partner_years_below"])
         self.party_abbreviations = set(words["party_abbreviations"])  # "C/P Anita KOWAL 34": a party
         self.party_abbreviation_verbs = set(words["party_abbreviation_verbs"])  # "C/P says O/P hit her"
         # a child kin noun for one person, whose name may follow it ("their daughter Rosie")
@@ -237,7 +238,7 @@ class AgeAttacher:
                         and doc[a.end + 1].lower_ not in self.not_names:  # "7YO (KAYDEN)"
                     add_name(a.end + 1, a.end + 2, label)
                     continue
-            if target is not None and age < 13 and target.text.lower() in self.partner_words:
+            if target is not None and age < self.partner_years_below and target.text.lower() in self.partner_words:
                 target = None  # "(partner, 2 yrs, lives at V's flat)": how long, not how old
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)

@@ -135,6 +135,7 @@ class NarrativeFindings(People):
         self.question_verbs = set(words["question_verbs"])
         self.speaking_verbs = set(words["speaking_verbs"])
         self.commitment_verbs = set(words["commitment_verbs"])  # "VPRF - will submit": committed to (decision 9)
+        self.request_words = set(words["request_words"])  # "I asked ... if I could speak to the children"
         self.telling_verbs = set(words["telling_verbs"])  # "Shannon told me": the officer told
         self.subject_pronouns = {"i", "she", "he", "they", "we"}
         self.party_roles = set(words["party_roles"])
@@ -1296,7 +1297,7 @@ class NarrativeFindings(People):
             # refusal answers the request to speak to a child in its sentence or the two before
             for k in range(sent_of[s.start], max(sent_of[s.start] - 3, -1), -1):
                 words = {t.lower_ for t in doc[r.sents[k].start:min(r.sents[k].end, s.start)]}
-                if not (words & self.speaking_verbs and words & {"asked", "ask", "asking", "requested", "if", "whether"}):
+                if not (words & self.speaking_verbs and words & self.request_words):
                     continue
                 asked = next((p for p in persons if p.sent == k and p.start < s.start and p.kind == "child"), None)
                 if asked is not None:  # (the request itself is hypothetical: "if I could speak to the children")
