@@ -41,7 +41,7 @@ class ReviewSettings:
     num_perm: int = 32
     bands: int = 16
     threshold: float = 0.15
-    min_shared: int = 5
+    min_shared: int = 8
     prefilter: float = 0.1
     max_copy_of: int = 10
     stock_max_content_words: int = 2
