@@ -6,13 +6,19 @@ from nlp_assess import assess
 from nlp_assess.artefacts import clean
 
 
+def maps_back(text: str, clean_word: str) -> str:
+    """The original text behind the first `clean_word` in the clean text."""
+    c = clean(text)
+    start = c.text.index(clean_word)
+    s, e = c.original_span(start, start + len(clean_word))
+    return text[s:e]
+
+
 def test_entities_tags_and_hyphens_undone_with_a_map_back():
     text = "Three chil-\ndren at the address.<br/>His brother&#39;s flat &amp; car."
     c = clean(text)
     assert c.text == "Three children at the address.\nHis brother's flat & car."
-    start = c.text.index("children")
-    s, e = c.original_span(start, start + len("children"))
-    assert text[s:e] == "chil-\ndren"
+    assert maps_back(text, "children") == "chil-\ndren"
     s, e = c.original_span(c.text.index("&"), c.text.index("&") + 1)
     assert text[s:e] == "&amp;"
 
@@ -61,9 +67,7 @@ def test_dictation_punctuation_and_spelled_letters():
     text = "ryan was pacing full stop he told me his dad pushed mum new line v p r f submitted for ryan"
     c = clean(text)
     assert "pacing . he" in c.text and "\nvprf submitted" in c.text
-    start = c.text.index("vprf")
-    s, e = c.original_span(start, start + 4)
-    assert text[s:e] == "v p r f"
+    assert maps_back(text, "vprf") == "v p r f"
     # not dictated (no spoken 'full stop' or 'new line'): letters and words stay
     plain = "Plan a b c agreed. The comma splice stays, as does the colon."
     assert clean(plain).text == plain
@@ -77,9 +81,7 @@ def test_redaction_placeholders_become_names_with_a_map_back():
     text = "Daughter <PERSON_3> (7) on the stairs. <PERSON_3> told me 'daddy shouted'. [NAME] (30) and [CHILD 1] [ADDRESS]"
     c = clean(text)
     assert c.text == "Daughter Anonc (7) on the stairs. Anonc told me 'daddy shouted'. Anon (30) and [CHILD 1] [ADDRESS]"
-    start = c.text.index("Anonc")
-    s, e = c.original_span(start, start + len("Anonc"))
-    assert text[s:e] == "<PERSON_3>"
+    assert maps_back(text, "Anonc") == "<PERSON_3>"
     row = next(assess([{"record_id": "1", "narrative": text}], quality=False))
     assert row["child_present"] == "yes" and row["voice"] == "recorded"
     assert all(text[e["start"]:e["end"]] == e["text"] for e in row["evidence"])
