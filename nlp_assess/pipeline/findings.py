@@ -115,6 +115,7 @@ class NarrativeFindings(People):
         self.male_titles, self.female_titles = set(words["male_titles"]), set(words["female_titles"])
         names = load_json("first_names.json")
         self.male_names, self.female_names = set(names["male"]), set(names["female"])
+        self.first_names = self.male_names | self.female_names
         self.plural = set(words["plural"])
         self.sharing_verbs = set(words["sharing_verbs"])
         self.unborn_words = set(words["unborn_words"])
@@ -665,7 +666,7 @@ class NarrativeFindings(People):
         if s.start == 0:
             return None
         tok = r.doc[s.start - 1]
-        if not tok.is_title or not (tok.lower_ in self.male_names or tok.lower_ in self.female_names) \
+        if not tok.is_title or tok.lower_ not in self.first_names \
                 or any(p.start <= tok.i < p.end or p.kind == "child" and p.named and p.first_name == tok.lower_
                        for p in r.persons) or self._heading_over(r.doc, tok.i) in self.voice_headings:
             return None  # (a child named elsewhere in the record, or in a voice box, is that child)
@@ -1151,9 +1152,7 @@ class NarrativeFindings(People):
                 last = _quotation_end(r.quoted, opening.end) - 1
                 body = body[:max(doc[last].idx + len(doc[last].text) + 1, r.sents[r.sent_of[last]].end_char) - start]
             span = doc.char_span(start, start + len(body), alignment_mode="expand") if start >= 0 else None
-            if span is None or any(span.start <= c.start < span.end for c, _ in r.speech_by) or any(
-                    p.kind == "adult" and span.start <= p.start < span.end and not r.quoted[p.start] and not p.possessor
-                    for p in r.persons):  # ("... - Ellie, spoken to with mum's consent": mum did not speak)
+            if span is None or self._attributed_elsewhere(r, span.start, span.end):
                 continue
             who = r.child_named_in(text[hs:he]) or next(
                 (p for p in r.persons if p.kind == "child" and p.named and hs <= doc[p.start].idx < he), None)
@@ -1165,6 +1164,14 @@ class NarrativeFindings(People):
             if who is not None:
                 found.append((span, who))
         return found
+
+    @staticmethod
+    def _attributed_elsewhere(r: "_Reading", lo: int, hi: int) -> bool:
+        """Tokens [lo, hi) of a voice box hold a speech cue or an adult outside the quotation
+        ("'he slept through it' - mum"), so the quotation is not the child's by position; an adult
+        named only as a possessor did not speak ("... - Ellie, spoken to with mum's consent")."""
+        return any(lo <= c.start < hi for c, _ in r.speech_by) or any(
+            p.kind == "adult" and lo <= p.start < hi and not r.quoted[p.start] and not p.possessor for p in r.persons)
 
     def _quoted_sentences_in_box(self, r: "_Reading", hs: int, he: int, body: str) -> List[Tuple[Span, Person]]:
         """"Voice of the child: Spoke to Jake in the kitchen with PC 3306 present. 'He always goes
@@ -1184,9 +1191,7 @@ class NarrativeFindings(People):
                     or r.sents[r.sent_of[i - 1]].start != i - 1:
                 continue
             sent = r.sents[r.sent_of[i - 1]]
-            if who is None or who.start > i or any(sent.start <= c.start < sent.end for c, _ in r.speech_by) or any(
-                    p.kind == "adult" and sent.start <= p.start < sent.end and not r.quoted[p.start] and not p.possessor
-                    for p in r.persons):
+            if who is None or who.start > i or self._attributed_elsewhere(r, sent.start, sent.end):
                 continue
             found.append((doc[i - 1:min(_quotation_end(r.quoted, i) + 1, box.end)], who))
         return found
@@ -1306,8 +1311,7 @@ class NarrativeFindings(People):
         if not in_sent and any_child and not (
                 before is not None and before.is_alpha and (before.is_title or before.is_upper)
                 and not before.is_stop and not any(p.start == s.start - 1 for p in persons)
-                and not (before.is_sent_start and before.is_title and before.lower_ not in self.male_names
-                         and before.lower_ not in self.female_names)):
+                and not (before.is_sent_start and before.is_title and before.lower_ not in self.first_names)):
             # (not "HOLT to be interviewed": a name the reason is about; but "Deliberately not woken."
             # is only a capital at the start of a sentence)
             # "VOICE OF THE CHILD: Not spoken to - both aged 2": a reason with no one named
@@ -1542,7 +1546,7 @@ class NarrativeFindings(People):
                 # (a label that is the form's name alone asks whether it was done: "VPRF: Y")
                 words = re.findall(r"[\w/]+", self.ticked_value(heading[2]).lower())
                 bare = heading_label(r.text[heading[0]:heading[1]]).strip(" ?") == s.text.lower()
-                done_words = self.completion_verbs | {"submitted", "completed", "done", "made", "sent"}
+                done_words = self.completion_verbs  # (which hold "submitted", "done", "sent" ...)
                 # ("VPRF - submitted", "VPRF for Ethan - will submit end of shift": the value says it)
                 said_done = bool(words) and (words[0] in done_words or words[0] in ("will", "to") and len(words) > 1 and (
                     words[1] in self.commitment_verbs or words[1] == "be" and len(words) > 2 and words[2] in done_words))
