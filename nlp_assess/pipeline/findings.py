@@ -652,7 +652,8 @@ class NarrativeFindings(People):
                     continue
                 who = self._relative_subject(r, s) or self.speaker(
                     at, r.sent_of[s.start], r.persons, r.quoted, carry_over=s.id_ != "speech_weak",
-                    skip_officers=to_officer, main_clause=main_clause)
+                    skip_officers=to_officer, main_clause=main_clause,
+                    subjectless=s.start > 0 and r.doc[s.start - 1].text in (",", "-", "–", "—"))
                 if who is not None and who.sent != r.sent_of[s.start] and self._told_to(r, s) is who:
                     # "He shook his head. [I] Gave him my card and told him he can ring ...": carried over
                     # from the sentence before, the subject is the one told, not the teller

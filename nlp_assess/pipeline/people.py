@@ -329,7 +329,8 @@ class People:
         return None
 
     def speaker(self, start: int, sent: int, persons: List[Person], quoted: List[bool],
-                carry_over: bool = True, skip_officers: bool = False, main_clause: bool = False) -> Optional[Person]:
+                carry_over: bool = True, skip_officers: bool = False, main_clause: bool = False,
+                subjectless: bool = False) -> Optional[Person]:
         """Whose is the cue at token `start`: the nearest person before it in the sentence,
         else (with carry_over) the subject of one of the two sentences before. A possessor
         ("the complainer's bairn") is never the one meant."""
@@ -345,6 +346,15 @@ class People:
         before = subjects or [p for p in before if p.addressee] or before
         if before:
             p = before[-1]
+            if subjectless and p.kind == "officer" and all(q.kind == "officer" for q in before):
+                # "PC 1467 SPOKE TO RILEY ON LANDING - SAID HE IS FED UP", "I spoke to Mia, said she
+                # was scared": a cue with no subject of its own after the officer spoke to someone
+                # is the account of the one spoken to (not where a parent is the subject: "Dad
+                # wouldnt let us speak to Jayden, said he's been through enough")
+                spoken_to = [q for q in persons if q.sent == sent and q.addressee and p.start < q.start and q.end <= start
+                             and not quoted[q.start]]
+                if spoken_to:
+                    p = spoken_to[-1]
             if p.kind == "pronoun":
                 return self.resolve(p, persons)
             return p
