@@ -328,11 +328,13 @@ class AgeAttacher:
             run = self._name_run(doc, end, taken)
             if run is not None:
                 add_name(run[0], run[1], "CHILD", float(int(doc[tok.i + 1].text) + 5))
-        # a birthday: "the party was for Lily DARNBROUGH's 16th birthday" (the name before the possessive)
-        for day in (t for t in doc if t.lower_ in ("birthday", "bday") and t.i >= 3):
-            tok = doc[day.i - 1]
+        # a birthday: "the party was for Lily DARNBROUGH's 16th birthday", "Party was for Ellie
+        # PAYNE's 16th." (the name before the possessive; a bare ordinal only at a clause end)
+        for poss in (t for t in doc if t.lower_ in ("'s", "’s") and t.i >= 1 and t.i + 1 < len(doc)):
+            tok = doc[poss.i + 1]
             m = ORDINAL_AGE.fullmatch(tok.text)
-            if m is None or doc[tok.i - 1].lower_ not in ("'s", "’s"):
+            after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if m is None or after is not None and after.lower_ not in ("birthday", "bday", "party", ".", ",", ";", ")", "-"):
                 continue
             run = self._name_run(doc, tok.i - 1, taken)
             if run is not None:
