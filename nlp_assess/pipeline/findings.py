@@ -200,6 +200,7 @@ class NarrativeFindings(People):
         self.interview_intro = re.compile(interview["intro"], re.I)  # "Q&A with Tamsin in her bedroom:"
         self.asked_to = re.compile(interview["asked_to"], re.I)  # "Q (to SU Kyle SIMS, 17): ..."
         self.visit_words = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["revisit"]["visit_words"]), re.I)
+        self.incident_time = re.compile(r"\b(?:%s)" % "|".join(re.escape(w) for w in sections["revisit"]["incident_time"]), re.I)
         answer = sections["answer_after_mention"]  # "VPRF N.", "Referral? Not required"
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
         self.answer_verbs = set(answer["verbs"])  # "Referral made\tN"
@@ -541,7 +542,20 @@ class NarrativeFindings(People):
             # "Revisit 3 days after ...: Oscar was home today, on his tablet": there at the visit
             # (a child the record places at the incident is the same child when seen again)
             today = {i for i, sent in enumerate(sents) if self.visit_words.search(sent.text)
+                     and not self.incident_time.search(sent.text)
                      and any(vs <= sent.start_char < ve for vs, ve in visits)}
+            # and the rest of its paragraph ("Today I went back ... The children were home. Daisy was
+            # doing homework at the kitchen table"), up to a blank line, the visit section's end or a
+            # sentence about the incident's time
+            text = self._text(doc)
+            for i in sorted(today):
+                section_end = next(ve for vs, ve in visits if vs <= sents[i].start_char < ve)
+                j = i + 1
+                while j < len(sents) and sents[j].start_char < section_end \
+                        and "\n\n" not in text[sents[j - 1].end_char:sents[j].start_char + 1] \
+                        and not self.incident_time.search(sents[j].text):
+                    today.add(j)
+                    j += 1
             # (placed there: a bare later mention, "IP said that Oscar did not see anything", is not)
             at_incident = {p.first_name if p.named else "" for p in persons
                            if p.kind == "child" and p.sent not in today and p.status == "present" and (
