@@ -201,6 +201,13 @@ class AgeAttacher:
                 # "daughter Lola (8)", "IP Kim ROBSON (32)": the name is the person
                 add_name(run[0], run[1], label, age)
                 before = run[0]
+                pair = self._name_run(doc, run[0] - 1, taken) \
+                    if label == "CHILD" and run[0] >= 3 and doc[run[0] - 1].lower_ in ("and", "&") else None
+                if pair is not None and any(p.end == pair[0] and p.text.lower() in self.plural for p in people):
+                    # "Twins Ava and Isla (4)", "her daughters Ava and Isla (4)": after a plural kin
+                    # noun, the first name of the pair shares the age
+                    add_name(pair[0], pair[1], label, age)
+                    before = pair[0]
             else:
                 before = a.start
             if run is None and self._lowercase_doc(doc):
