@@ -842,7 +842,10 @@ class NarrativeFindings(People):
                 # "PC 4417 wrote that ... she told him '...'": the officer's own record of her words
             if r.sent_of[s.start] == sent and s.end <= span.start and who is not own:
                 if own is not None and subject is not None and subject.start > s.end and subject.clause_subject \
-                        and r.doc[subject.start - 1].text in (",", ";") and span.start - subject.end <= 1:
+                        and r.doc[subject.start - 1].text in (",", ";") and span.start - subject.end <= 1 \
+                        and not (s.end < len(r.doc) and r.doc[s.end].lower_ == "that"):
+                    # (but "She said that after Wayne left, Jayden had told her ...": after "said that"
+                    # the comma only closes a clause inside the account)
                     continue
                 if not any(s.end <= o < span.start for o in r.observed_at):
                     return True
