@@ -401,6 +401,7 @@ class AgeAttacher:
                 add_name(tok.i, tok.i + 1, "CHILD", float(nxt.text))
         # names right after a party role ("SUSP: Kyle ...") are the party line's, handled further down
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
+        person_ends = {s.end for s in people if s.label_ in ("ADULT", "CHILD")}
         # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Andrei POPESCU, 8 - in
         # his bedroom", "Ellie 15 (V's daughter)"
         for tok in at((0,), 1, len(doc) - 1):
@@ -445,7 +446,10 @@ class AgeAttacher:
             if run is None:
                 continue
             # (or a name a caller gives: "999 CALL FROM ETHAN WALSH 15 - ...", "GIVES NAME AS AMELIA 13")
-            introduced = run[0] > 0 and doc[run[0] - 1].lower_ in ("from", "as") and doc[run[0]].is_upper
+            # or after "for" or a kin noun in capitals ("PARTY FOR MAISIE CARNE 16.", "HER MUM DONNA
+            # CARNE 42 AND MUMS PARTNER GAVIN ROWSE 45")
+            introduced = run[0] > 0 and doc[run[0]].is_upper and (
+                doc[run[0] - 1].lower_ in ("from", "as", "for") or doc[run[0] - 1].is_upper and run[0] in person_ends)
             if role_gap_start(doc, run[0]) in role_ends or introduced:
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
