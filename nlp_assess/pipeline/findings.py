@@ -1037,6 +1037,13 @@ class NarrativeFindings(People):
                 who = self.speaker(tok.i, r.sent_of[tok.i], r.persons, r.quoted, carry_over=False)
                 if who is not None and who.kind == "adult":
                     return True
+            elif tok.lower_ in ("through", "via") and r.sent_of[tok.i] == k:
+                # "through Tiago, Beatriz said she was asleep": the adult passed the words on
+                j = tok.i + 1 + (tok.i + 1 < len(r.doc) and r.doc[tok.i + 1].lower_ in ("her", "his", "their", "the"))
+                via = next((p for p in r.persons if p.start == j), None)
+                if via is not None and (via.kind == "adult" or via.kind == "pronoun"
+                                        and (res := self.resolve(via, r.persons)) is not None and res.kind == "adult"):
+                    return True
         return False
 
     def _heard_by_other(self, r: "_Reading", s: Span) -> bool:
