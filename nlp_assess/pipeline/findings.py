@@ -736,6 +736,9 @@ class NarrativeFindings(People):
                 or (cue in self.transport_cues and s.end < len(doc) and doc[s.end].is_alpha and capitalised(doc[s.end])
                     and not any(p.start == s.end for p in r.persons))
                 or after in self.recording_cues.get(cue, ())
+                # "He did not want to talk to police and said so": the refusal again, no account
+                or (after == "so" and any(m.label_ == "NO_VOICE_REASON" and m.end <= s.start
+                                          and r.sent_of[m.start] == r.sent_of[s.start] for m in r.mentions))
                 or ((before == "," or cue in ("asking", "requesting")) and cue.endswith("ing")
                     and self._referral_subject(r, s)))  # "PPN submitted for Matei asking for a follow-up"
 
