@@ -1335,6 +1335,8 @@ class NarrativeFindings(People):
                 asked = next((p for p in persons if p.sent == k and p.start < s.start and p.kind == "child"), None)
                 if asked is not None:  # (the request itself is hypothetical: "if I could speak to the children")
                     return asked if r.ok_child(asked) and not asked.plural else r.children_at(s)
+        if s.id_ == "language" and nearest and nearest[-1].kind == "pronoun" and who is not None and who.kind == "adult":
+            return None  # "IP Elira HOXHA (28) says argument only; she speaks limited English": the adult's
         before = doc[s.start - 1] if s.start > 0 else None
         if not in_sent and any_child and not (
                 before is not None and before.is_alpha and (before.is_title or before.is_upper)
