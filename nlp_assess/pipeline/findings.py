@@ -116,6 +116,7 @@ class NarrativeFindings(People):
         names = load_json("first_names.json")
         self.male_names, self.female_names = set(names["male"]), set(names["female"])
         self.first_names = self.male_names | self.female_names
+        self.word_names = set(words["names_that_are_words"])  # "WILL SAYS": a word, not a name
         self.plural = set(words["plural"])
         self.sharing_verbs = set(words["sharing_verbs"])
         self.unborn_words = set(words["unborn_words"])
@@ -681,11 +682,24 @@ class NarrativeFindings(People):
         if s.start == 0:
             return None
         tok = r.doc[s.start - 1]
-        if not tok.is_title or tok.lower_ not in self.first_names \
+        # (in capitals too, where the record gives that name an adult's age: "KERRY-ANN WATT 33 AND
+        # GARY WATT 36 ... GARY SAYS THE KIDS ARE USED TO IT"; not "SON - DYLAN - ... DYLAN SAID")
+        if not (tok.is_title or tok.is_upper and len(tok) > 1 and tok.lower_ not in self.word_names
+                and self._adult_age_after_name(r.doc, tok)) \
+                or tok.lower_ not in self.first_names \
                 or any(p.start <= tok.i < p.end or p.kind == "child" and p.named and p.first_name == tok.lower_
                        for p in r.persons) or self._heading_over(r.doc, tok.i) in self.voice_headings:
             return None  # (a child named elsewhere in the record, or in a voice box, is that child)
         return Person(tok.i, tok.i + 1, "adult", tok.text, r.sent_of[tok.i], named=True)
+
+    @staticmethod
+    def _adult_age_after_name(doc: Doc, name) -> bool:
+        """Somewhere before, the same word is followed within three tokens by an age of 18 or more."""
+        for t in doc[:name.i]:
+            if t.lower_ == name.lower_ and any(u.is_digit and len(u.text) <= 2 and int(u.text) >= 18
+                                               for u in doc[t.i + 1:t.i + 4]):
+                return True
+        return False
 
     @staticmethod
     def _relative_subject(r: "_Reading", s: Span) -> Optional[Person]:
