@@ -1322,6 +1322,16 @@ class NarrativeFindings(People):
         if not nearest and any_child and any(p.sent == sent_of[s.start] and s.end <= p.start <= s.end + 3
                                              and p.kind == "pronoun" and p.plural for p in persons):
             who = r.children_at(s)  # "Decision: not woken, as both asleep": the plural right after it
+        elif not nearest and any_child and any(t.lower_ == "their" and t.i + 2 < len(doc) and (
+                doc[t.i + 1].lower_ in ("age", "ages") or doc[t.i + 2].lower_ in ("age", "ages"))
+                for t in doc[s.end:s.end + 3]):
+            who = r.children_at(s)  # "Not spoken to due to their young age"
+        elif not nearest and any_child and s.id_ in ("asleep_not_woken", "too_young"):
+            # "Jayden (6) and Leah (4) both in their beds ... both asleep. Not woken.": a reason with
+            # no subject after a sentence about "both" or "the children" is about them all
+            if any(p.sent == sent_of[s.start] - 1 and p.plural and (p.kind == "pronoun" or r.ok_child(p))
+                   for p in persons):
+                who = r.children_at(s)
         inside = next((p for p in persons if s.start <= p.start < s.end and p.kind == "child"), None)
         if not r.ok_child(who) and inside is not None and inside.plural and any_child:
             who = r.children_at(s)  # "asked that officers did not speak to the children as ...": about them all
