@@ -368,6 +368,8 @@ class NarrativeFindings(People):
                 p.status = "other"  # "History: in 2022 both children were present ..."
             elif q.get("temporality") == "habitual" and q.get("placement") != "scene":
                 p.status = "other"  # "the kids are used to it": about children in general, unless placed
+            elif q.get("source") == "reported":
+                p.status = "reported"  # "CHILDREN AT ADDR PER CALLER": the caller's word, not a placement
             elif q.get("placement") == "unplaced" or (
                     q.get("placement") != "scene" and over in self.residence_headings):
                 p.status = "unplaced"  # "CHILDREN IN HOUSEHOLD: 2 - Anika (11), Dev (8)": who lives there
