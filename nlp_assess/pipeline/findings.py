@@ -147,6 +147,7 @@ class NarrativeFindings(People):
         self.proceedings_words = set(words["proceedings_wishes"]["words"])  # "doesn't want to make a complaint"
         disability = words["disability_only_reasons"]  # "Evan is deaf so was not spoken to" (decision 57)
         self.disability_words, self.disability_unless = set(disability["words"]), set(disability["unless"])
+        self.pressure_words = set(words["pressure_only_reasons"]["words"])  # "due to the demand on the night"
         cues = words["not_speech_cues"]
         self.participles, self.participle_openers = set(cues["participles"]), set(cues["participle_openers"])
         self.postposed_cues, self.postposed_followers = set(cues["postposed_cues"]), set(cues["postposed_followers"])
@@ -1269,9 +1270,11 @@ class NarrativeFindings(People):
                         p.kind == "adult" and 0 <= tok.i - p.end <= 1 for p in r.persons):
                     return True  # ("Mum translated for us", not "did not use parents to interpret")
         if s.id_ == "because":
-            # "Evan is deaf so was not spoken to": a disability alone is no reason (decision 57)
-            clause = {t.lower_ for t in doc[r.sents[r.sent_of[s.start]].start:s.end]}
-            if clause & self.disability_words and not clause & self.disability_unless:
+            # "Evan is deaf so was not spoken to", "Not spoken to due to his autism": a disability
+            # alone is no reason (decision 57); nor is the officers' workload ("due to the demand
+            # on the night (six jobs holding)")
+            sent = {t.lower_ for t in r.sents[r.sent_of[s.start]]}
+            if sent & (self.disability_words | self.pressure_words) and not sent & self.disability_unless:
                 return True
         if s.text.lower().endswith("wake") and s.start > 0 and nxt not in self.woken_objects:
             before = doc[s.start - 1].lower_ if doc[s.start].norm_ == "not" else doc[s.start].lower_
