@@ -682,9 +682,10 @@ class NarrativeFindings(People):
     def _unknown_name_before(self, r: "_Reading", s: Span) -> Optional[Person]:
         """The cue follows a capitalised first name that is no person the record knows ("Kerry
         said"): that person, as an adult."""
-        if s.start == 0:
-            return None
-        tok = r.doc[s.start - 1]
+        return self._unknown_name(r, r.doc[s.start - 1]) if s.start > 0 else None
+
+    def _unknown_name(self, r: "_Reading", tok) -> Optional[Person]:
+        """A capitalised first name that is no person the record knows, as an adult."""
         # (in capitals too, where the record gives that name an adult's age: "KERRY-ANN WATT 33 AND
         # GARY WATT 36 ... GARY SAYS THE KIDS ARE USED TO IT"; not "SON - DYLAN - ... DYLAN SAID")
         if not (tok.is_title or tok.is_upper and len(tok) > 1 and tok.lower_ not in self.word_names
@@ -815,6 +816,12 @@ class NarrativeFindings(People):
             return None
         first = next((p for p in r.persons if p.sent == r.sent_of[s.start] and p.start < s.start
                       and p.kind != "officer" and not p.possessor and not p.addressee), None)
+        opener = r.sents[r.sent_of[s.start]].start
+        if first is None or first.start > opener:
+            # "Gareth refused to let us speak to Jacob, saying ...": a first name no age or role
+            # made a person opens the sentence
+            named = self._unknown_name(r, r.doc[opener])
+            first = named if named is not None else first
         if first is None:
             return None
         return self.resolve(first, r.persons) if first.kind == "pronoun" else first
