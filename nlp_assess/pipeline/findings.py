@@ -158,6 +158,7 @@ class NarrativeFindings(People):
         refusing = words["refusing_answers"]
         self.refusing_answers = set(refusing["words"])  # "said 'naw'"
         self.refusal_listeners = set(refusing["to_officers"])  # "and asked us to leave her alone"
+        self.refusal_wishes = tuple(refusing["wishes"])  # "he said he just wanted to be left alone"
         self.injury_stems = tuple(words["bare_injury_words"]["stems"])  # "No injuries." alone: the victim's
         self.recording_verbs = set(words["officer_recording_verbs"]["verbs"])  # "PC 4417 wrote that ..."
         self.very_abbreviations = set(words["very_abbreviations"]["words"])  # "v upset": very, not the victim
@@ -937,6 +938,10 @@ class NarrativeFindings(People):
         nxt = r.doc[span.end].lower_ if span.end < len(r.doc) else ""
         said_no = after < len(r.doc) and r.doc[after].lower_ in self.refusing_answers
         to_officers = nxt in self.refusal_listeners or span[-1].lower_ in self.refusal_listeners  # "told us"
+        said_wish = any(ph in r.doc[span.end:span.end + 8].text.lower() for ph in self.refusal_wishes)
+        if said_wish and any(m.label_ == "NO_VOICE_REASON" and m.start < span.start
+                             and r.sent_of[span.start] - 1 <= r.sent_of[m.start] for m in r.mentions):
+            return True  # "Callum declined to speak to police. ... he said he just wanted to be left alone"
         return any((m.start < span.end and span.start < m.end)
                    or (r.sent_of[m.start] == r.sent_of[span.start] and 0 <= m.start - span.end <= 8)
                    # "... she shook her head and said no": the answer to "want to talk?" is the refusal;
