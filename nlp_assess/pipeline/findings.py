@@ -901,6 +901,14 @@ class NarrativeFindings(People):
                 continue  # a bare "No injuries." names no one: in a DA record it is the victim's, by default
             at = s.start - 1 if s.start > 0 and doc[s.start - 1].text in self.very_abbreviations else s.start
             who = self.speaker(at, sent_of[s.start], persons, r.quoted, skip_officers=True)  # ("v upset": very)
+            if at >= 2 and doc[at - 1].lower_ in self.passive_aux and doc[at - 2].lower_ == "and" and r.ok_child(who) \
+                    and not who.clause_subject:
+                # "She has three kids with him and is worried he will ...": a second predicate with no
+                # subject of its own shares the clause's subject, not the object before it
+                first = next((p for p in persons if p.sent == sent_of[s.start] and p.end <= at and p.clause_subject
+                              and p.kind != "officer" and not r.quoted[p.start]), None)
+                if first is not None and first is not who:
+                    who = self.resolve(first, persons) if first.kind == "pronoun" else first
             after = next((p for p in persons if p.sent == sent_of[s.start] and 0 <= p.start - s.end <= 3
                           and p.kind != "pronoun" and s.end < len(doc) and doc[s.end].lower_ in ("to", "on", "for", "of")),
                          None)
