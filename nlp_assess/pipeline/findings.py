@@ -334,7 +334,10 @@ class NarrativeFindings(People):
         """The child word answered as not known ("CYP: not asked", "Children at the address - I did
         not ask"); a pointer elsewhere ("CYP: see Niche record") only when the words before it do
         not already say the child was there ("Child present - see DASH")."""
-        m = self.unknown_answer.match(self._text(doc), doc[p.end - 1].idx + len(doc[p.end - 1]))
+        end = p.end
+        if end + 1 < len(doc) and doc[end].text == "/" and doc[end + 1].is_alpha:
+            end += 2  # "Kids/CYP: not asked": one heading in two words
+        m = self.unknown_answer.match(self._text(doc), doc[end - 1].idx + len(doc[end - 1]))
         if m is None:
             return False
         said = m.group(0).lower()
