@@ -1043,7 +1043,8 @@ class NarrativeFindings(People):
             if s.label_ != "VIEWS" or r.quoted[s.start] or self._officers_question(r, s) or self._in_brackets(r, s) \
                     or self._heading_at(r.doc, s.start) is not None:
                 continue  # "Wishes and feelings:" names a topic; "[enter child's wishes here]" is a blank form
-            who = self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted)
+            who = self.speaker(s.start, r.sent_of[s.start], r.persons, r.quoted,
+                               main_clause=s.start > 0 and r.doc[s.start - 1].text == ",")
             if not r.ok_child(who) or _q(s).get("source") == "reported" or self._reported_by_other(r, s, who) \
                     or self._in_reason(r, s) or _q(s).get("presence") == "absent" or self._said_then(r, s) \
                     or self._wish_about_them(r, s) or self._wish_about_proceedings(r, s):

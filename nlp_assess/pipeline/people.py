@@ -339,7 +339,7 @@ class People:
             owner = next(p for p in persons if p.end == start - 1)
             return self.resolve(owner, persons) if owner.kind == "pronoun" else owner
         before = [p for p in persons if p.sent == sent and p.end <= start and not quoted[p.start]
-                  and not p.possessor and not (p.kind == "officer" and (skip_officers or p.subordinate and main_clause))]
+                  and not p.possessor and not (p.kind == "officer" and skip_officers) and not (p.subordinate and main_clause)]
         # objects of a preposition ("spoken to with mum in the room") are rarely the speaker; when
         # all are, the one spoken to is ("SPOKE TO KYLE IN KITCHEN WITH DAD - SAID ...")
         subjects = [p for p in before if not (p.start > 0 and p.prep_object)]
