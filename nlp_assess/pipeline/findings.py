@@ -208,6 +208,7 @@ class NarrativeFindings(People):
         self.answer_separators, self.negative_answers = set(answer["separators"]), set(answer["negative"])
         self.answer_verbs = set(answer["verbs"])  # "Referral made\tN"
         self.reason_headings = set(sections["reason_headings"])
+        self.voice_box_reasons = re.compile(sections["voice_box_reasons"], re.I)  # "VOC: too young"
         account = sections["account_headings"]  # "IP's words: He came round and pushed me ..." (no quotation marks)
         self.account_speakers, self.account_words = set(account["speakers"]), set(account["account_words"])
         self.account_not_speakers, self.first_person = set(account["not_speakers"]), set(account["first_person"])
@@ -1424,7 +1425,12 @@ class NarrativeFindings(People):
         for hs, he, value in doc._.headings or []:
             label = heading_label(text[hs:he])
             answer = self.ticked_value(value).strip(" _-.")
-            if label not in self.reason_headings or not answer or answer.lower() in self.unknown_values:
+            # "VOC: too young", "Voice of the child: N/A - 3 month old baby": the box gives the reason
+            age_reason = label in self.voice_headings and len(answer.split()) <= 6 \
+                and self.voice_box_reasons.match(answer) is not None \
+                and not any(r.ok_child(p) and p.age is not None and p.age >= 5 for p in r.persons)
+            # (not for a school-age child: "Poppy 7, Archie 2 ... Voice of child: N/A - too young")
+            if not (label in self.reason_headings or age_reason) or not answer or answer.lower() in self.unknown_values:
                 continue
             start = text.find(value, he)
             span = doc.char_span(start, start + len(value), alignment_mode="expand") if start >= 0 else None
@@ -1432,8 +1438,9 @@ class NarrativeFindings(People):
                     m.start >= span.start and m.end <= span.end for m, _ in reasons):
                 continue
             ticked = answer != value.strip(" _-.")
-            if not ticked and (not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in r.mentions)
-                               or any(span.start <= c.start < span.end for c, _ in r.speech_by)):
+            if not ticked and not age_reason and (
+                    not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in r.mentions)
+                    or any(span.start <= c.start < span.end for c, _ in r.speech_by)):
                 continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
             reasons.append((span, r.child_named_in(text[hs:he]) or r.children_at(span)))
             r.evidence.append(("VOICE_REASON", span.start, span.end))
