@@ -89,8 +89,8 @@ ORDINAL_AGE = re.compile(r"(\d{1,2})(?:st|nd|rd|th)", re.I)  # "16th birthday"
 
 def role_gap_start(doc: Doc, i: int) -> int:
     """Where a role word before token `i` would end, past the punctuation between them
-    ("SUSP: Kyle", "the complainer, Child X")."""
-    while i > 0 and doc[i - 1].text in (":", ",", "-", "="):  # "clr = Keeley OKE 10"
+    ("SUSP: Kyle", "the complainer, Child X") or an "is" ("ip is Keeley Parkin, 16")."""
+    while i > 0 and (doc[i - 1].text in (":", ",", "-", "=") or doc[i - 1].lower_ == "is"):  # "clr = Keeley OKE 10"
         i -= 1
     return i
 

@@ -174,7 +174,7 @@ class People:
         # a child named right after a party role ("IP: Jasmine OKORO 17", "the complainer, Child X (14)")
         role_ends = {p.end for p in persons if p.kind == "adult" and p.text.lower() in self.party_roles}
         for p in persons:
-            p.party = p.kind == "child" and (role_gap_start(doc, p.start) in role_ends
+            p.party = p.kind == "child" and (role_gap_start(doc, p.start) in role_ends and not p.possessor
                                              or p.text.lower() in self.party_roles)  # "V1 is 17"
         # per-child blocks ("CHILD 1: Matilda PARR / 9 / ... she told me ..."): each mention
         # knows the block's child, the fallback antecedent for the block's pronouns
