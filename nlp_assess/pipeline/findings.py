@@ -1503,6 +1503,15 @@ class NarrativeFindings(People):
                 p.status = away[p.first_name]
         present = [p for p in persons if p.kind == "child" and (p.status == "present" or p.party and p.status != "other")]
         absent = [p for p in persons if p.kind == "child" and p.status in ("absent", "elsewhere")]
+        referral_sents = {sent_of[m.start] for m in mentions if m.label_ == "REFERRAL"}
+        if present and all(p.sent in referral_sents and not (p.heading or placed_at_scene(p) or p.party
+                                                              or p.start in r.described or p.start in heard_or_seen)
+                           for p in present):
+            # "Op Encompass notification sent to St Mary's Primary for V1's children Ava and Noah":
+            # children named only in what was sent for them are not placed by it
+            for p in present:
+                p.status = "unplaced"
+            present = []
         if absent and present and not any(p.heading or placed_at_scene(p) or p.party or p.start in r.described
                                           for p in present):
             # the narrative said where the children were ("at their nan's", "not at the address"):
