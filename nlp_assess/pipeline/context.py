@@ -130,7 +130,10 @@ class ContextQualifier:
             if rule.not_after:
                 if start == 0 or doc[start - 1].lower_ in rule.not_after:
                     continue
-                start -= 1  # the trigger is "she believed": its subject and the word
+                if rule.direction == "FORWARD":
+                    start -= 1  # the trigger is "she believed": its subject and the word
+                # (not a rule that looks back: "grandchildren visit on Saturdays" must reach the
+                # word before it, which a span over it would overlap)
             raw.append((start, end, rule))
         pseudo = [(s, e) for s, e, r in raw if r.direction == "PSEUDO"]
         sent_starts, sent_ends = sentence_bounds(doc)
