@@ -116,7 +116,7 @@ class NarrativeFindings(People):
         names = load_json("first_names.json")
         self.male_names, self.female_names = set(names["male"]), set(names["female"])
         self.first_names = self.male_names | self.female_names
-        self.word_names = set(words["names_that_are_words"])  # "WILL SAYS": a word, not a name
+        self.names_that_are_words = set(words["names_that_are_words"])  # "WILL SAYS": a word, not a name
         self.plural = set(words["plural"])
         self.sharing_verbs = set(words["sharing_verbs"])
         self.unborn_words = set(words["unborn_words"])
@@ -693,7 +693,7 @@ class NarrativeFindings(People):
         """A capitalised first name that is no person the record knows, as an adult."""
         # (in capitals too, where the record gives that name an adult's age: "KERRY-ANN WATT 33 AND
         # GARY WATT 36 ... GARY SAYS THE KIDS ARE USED TO IT"; not "SON - DYLAN - ... DYLAN SAID")
-        if not (tok.is_title or tok.is_upper and len(tok) > 1 and tok.lower_ not in self.word_names
+        if not (tok.is_title or tok.is_upper and len(tok) > 1 and tok.lower_ not in self.names_that_are_words
                 and self._adult_age_after_name(r.doc, tok)) \
                 or tok.lower_ not in self.first_names \
                 or any(p.start <= tok.i < p.end or p.kind == "child" and p.named and p.first_name == tok.lower_
@@ -759,9 +759,6 @@ class NarrativeFindings(People):
                 or (cue in self.transport_cues and s.end < len(doc) and doc[s.end].is_alpha and capitalised(doc[s.end])
                     and not any(p.start == s.end for p in r.persons))
                 or after in self.recording_cues.get(cue, ())
-                # "He did not want to talk to police and said so": the refusal again, no account
-                or (after == "so" and any(m.label_ == "NO_VOICE_REASON" and m.end <= s.start
-                                          and r.sent_of[m.start] == r.sent_of[s.start] for m in r.mentions))
                 or ((before == "," or cue in ("asking", "requesting")) and cue.endswith("ing")
                     and self._referral_subject(r, s)))  # "PPN submitted for Matei asking for a follow-up"
 
@@ -1084,7 +1081,9 @@ class NarrativeFindings(People):
                     return True
             elif tok.lower_ in ("through", "via") and r.sent_of[tok.i] == k:
                 # "through Tiago, Beatriz said she was asleep": the adult passed the words on
-                j = tok.i + 1 + (tok.i + 1 < len(r.doc) and r.doc[tok.i + 1].lower_ in ("her", "his", "their", "the"))
+                j = tok.i + 1
+                if j < len(r.doc) and r.doc[j].lower_ in ("her", "his", "their", "the"):
+                    j += 1  # "through her dad"
                 via = next((p for p in r.persons if p.start == j), None)
                 if via is not None and (via.kind == "adult" or via.kind == "pronoun"
                                         and (res := self.resolve(via, r.persons)) is not None and res.kind == "adult"):
