@@ -645,6 +645,11 @@ class NarrativeFindings(People):
                 continue
             if s.end - s.start > 1 and s[-1].text in QUOTE_CHARS and not (s.end < len(r.doc) and r.quoted[s.end]):
                 continue  # "shouting about the kids' maintenance": the mark opens no quotation (a possessive)
+            if s.id_ == "speech_bare" and not any(p.end == s.start and p.kind != "officer" and not p.plural
+                                                  and p.text.lower() not in self.plural for p in r.persons):
+                # "she say", "Mateo tell me" (a bare verb after one person) are speech; not "to say",
+                # "did not tell", nor "both say", whose subject the verb does not single out
+                continue
             by = self._passive_by(r, s) or self._participle_subject(r, s)
             answered = self._asked_person(r, s) if s.text.lower() in self.answer_cues else None
             if by is not None:
