@@ -1410,9 +1410,12 @@ class NarrativeFindings(People):
         """Why a child was not spoken to, and about whom: reason cues in the text, then a form's
         "Reason not spoken to:" box."""
         reasons: List[Tuple[Span, Person]] = []
+        minimising = [m for m in r.mentions if m.label_ == "MINIMISING"]
         for s in r.mentions:
             if s.label_ != "NO_VOICE_REASON" or self._not_a_reason(r, s) or _q(s).get("temporality") == "hypothetical":
                 continue  # (not "Archie may need an ABE": a plan is a reason, a possibility is not)
+            if any(m.start < s.end and s.start < m.end for m in minimising):
+                continue  # "too small to understand anything": minimising, not a reason (decision 60)
             if _q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
                     s.id_ == "refused" and "NEGATED" not in _q(s).get("modifiers", [])):
                 continue  # "not spoken to due to time": not a reason the rubric accepts (decisions 8, 39);
