@@ -36,6 +36,7 @@ class LogSentencizer:
         self.heading_max_words_dash = int(rules["heading_max_words_dash"])
         self.dash_answers = set(rules["dash_heading_answers"])
         self.heading_clause_verbs = set(rules["heading_clause_verbs"])
+        self.dash_not_first = set(rules["dash_heading_not_first"])
         self.answer_markers = set(rules.get("answer_markers", []))
         self.question_heading = re.compile(rules["question_heading_regex"])
         splice = rules.get("comma_splice", {})
@@ -57,6 +58,8 @@ class LogSentencizer:
             limit = self.heading_max_words if m.group(2) == ":" or answered else self.heading_max_words_dash
             if len(words) > limit or any(w in self.heading_clause_verbs for w in words[1:]):
                 continue  # "The two boys were upstairs - they're used to it": a clause, not a label
+            if m.group(2) != ":" and words and words[0] in self.dash_not_first:
+                continue  # "No children present - they were at their aunt's": a statement
             found.append([m.start("heading"), m.end(), value])
         # inline questions about children with their answer: "Children? None.", "Any children? Yes - two"
         for m in self.question_heading.finditer(text):
