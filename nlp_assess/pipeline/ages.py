@@ -245,8 +245,10 @@ class AgeAttacher:
                         and doc[a.end + 1].lower_ not in self.not_names:  # "7YO (KAYDEN)"
                     add_name(a.end + 1, a.end + 2, label)
                     continue
-            if target is not None and age < self.partner_years_below and target.text.lower() in self.partner_words:
-                target = None  # "(partner, 2 yrs, lives at V's flat)": how long, not how old
+            if target is not None and age < self.partner_years_below and (
+                    target.text.lower() in self.partner_words or target.text.lower() in self.party_roles
+                    and target.start > 0 and doc[target.start - 1].norm_ == "with"):
+                target = None  # "(partner, 2 yrs, lives at V's flat)", "IP w/ S1 8 months": how long, not how old
             if target is not None:
                 relabel[(target.start, target.end)] = (label, self._relabel_id(target, label), age)
                 noun_labels.setdefault(target.text.lower(), set()).add(label)
