@@ -137,6 +137,7 @@ class NarrativeFindings(People):
         self.question_verbs = set(words["question_verbs"])
         self.speaking_verbs = set(words["speaking_verbs"])
         self.commitment_verbs = set(words["commitment_verbs"])  # "VPRF - will submit": committed to (decision 9)
+        self.instruction_words = set(words["instruction_words"])  # "A VPRF should be submitted ... and the school informed"
         self.request_words = set(words["request_words"])  # "I asked ... if I could speak to the children"
         self.telling_verbs = set(words["telling_verbs"])  # "Shannon told me": the officer told
         self.subject_pronouns = {"i", "she", "he", "they", "we"}
@@ -1675,6 +1676,7 @@ class NarrativeFindings(People):
         # said to be done (not requested): what a supervisor review must say to count
         done = any(self._near_verb(doc, s, sents[sent_of[s.start]], self.completion_verbs, window=12,
                                    not_after=self.pending_before_completion)  # not "PPN to be submitted today"
+                   and not any(t.lower_ in self.instruction_words for t in doc[sents[sent_of[s.start]].start:s.start])
                    for s in referral_spans)
         return bool(referral_spans), done
 
