@@ -138,7 +138,11 @@ class NarrativeFindings(People):
         self.speaking_verbs = set(words["speaking_verbs"])
         self.commitment_verbs = set(words["commitment_verbs"])  # "VPRF - will submit": committed to (decision 9)
         self.instruction_words = set(words["instruction_words"])  # "A VPRF should be submitted ... and the school informed"
-        self.request_words = set(words["request_words"])  # "I asked ... if I could speak to the children"
+        self.request_words = set(words["request_words"])
+        self.animal_words = frozenset(words["animal_words"])
+        self.pet_baby_words = frozenset(words["pet_baby_words"])  # '"the baby" is the couple's puppy'
+        self.pet_baby_links = frozenset(words["pet_baby_links"])
+        self.pet_baby_window = int(words["pet_baby_window"])  # "I asked ... if I could speak to the children"
         self.telling_verbs = set(words["telling_verbs"])  # "Shannon told me": the officer told
         self.subject_pronouns = {"i", "she", "he", "they", "we"}
         self.party_roles = set(words["party_roles"])
@@ -1459,6 +1463,10 @@ class NarrativeFindings(People):
         """child_present by the rubric, and the children it counts as present; `heard_or_seen` are
         the children an observation or their own words were attributed to."""
         persons, mentions, sent_of = r.persons, r.mentions, r.sent_of
+        pet_words = self._pet_babies(r)
+        for p in persons:
+            if p.kind == "child" and not p.named and p.text.lower() in pet_words:
+                p.kind = "pet"  # '"the baby" is the couple's puppy ... kicked the baby': no child
         # a child named only inside an adult's account ("mum said the kids are terrified of him")
         # is placed at the scene only when the account says where they were
         for p in persons:
@@ -1537,7 +1545,7 @@ class NarrativeFindings(People):
                           and _q(r.by_pos[(p.start, p.end)]).get("presence") == "present"]
         # an observation or words attributed to a child the record says was not there ("no other
         # persons, adults or children, were found. No injuries were seen") do not bring them back
-        implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")
+        implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later") and p.kind != "pet"
                    and not (remote and p.status == "elsewhere")]
         if present or implied:
             child_present = "yes"
@@ -1561,6 +1569,24 @@ class NarrativeFindings(People):
             for p in absent:
                 r.evidence.append(("CHILD_ABSENT", p.start, p.end))
         return child_present, present + implied
+
+    def _pet_babies(self, r: "_Reading") -> Set[str]:
+        """The baby words ("baby") the record ties to an animal: '"the baby" is the couple's
+        cockapoo puppy', 'a Staffy called Bella, who she called "my baby"'."""
+        doc, found = r.doc, set()
+        for p in r.persons:
+            word = p.text.lower()
+            if p.kind != "child" or p.named or word not in self.pet_baby_words or word in found:
+                continue
+            sent = r.sents[p.sent]
+            for t in sent:
+                if t.lower_ not in self.animal_words or abs(t.i - p.start) > self.pet_baby_window:
+                    continue
+                lo, hi = (p.end, t.i) if t.i > p.start else (t.i + 1, p.start)
+                if any(u.lower_ in self.pet_baby_links for u in doc[lo:hi]):
+                    found.add(word)
+                    break
+        return found
 
     # ------------------------------------------------------------------ referral
     def _for_an_adult(self, r: "_Reading", ref: Span) -> bool:
