@@ -21,6 +21,7 @@ from .mentions import MENTIONS_KEY
 
 _AGE_NUM = re.compile(r"(\d{1,2})\s*-?\s*(m\b|mths?|months?|mo\b|m/o|weeks?|wks?|/12\b(?!/)|/52\b(?!/))?", re.I)  # "(9/12)": months
 ADULT_AGE = 18
+DETERMINERS = ("the", "her", "his", "their", "my", "our", "a", "an", "'s", "’s")
 
 
 TEEN_ESTIMATE = 15.0  # "teenage", "adolescent": a child of some age 13-17
@@ -113,6 +114,7 @@ class AgeAttacher:
         self.age_noun_endings = tuple(words["age_noun_endings"])
         self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
         self.animal_words = set(words["animal_words"])  # "a 12 week old French bulldog": not a child
+        self.kin_order_words = set(words["kin_order_words"])  # "their younger son, Kai (12)"
         self.partner_words = set(words["partner_words"])  # "(partner, 2 yrs)": a child's age is no partner's
         self.partner_years_below = float(words["partner_years_below"])
         self.party_abbreviations = set(words["party_abbreviations"])  # "C/P Anita KOWAL 34": a party
@@ -223,9 +225,11 @@ class AgeAttacher:
             if run is not None:
                 # the noun right before the name ("daughter Lola (8)"), or in apposition after a
                 # determiner ("her son, Martin (44)"), but not a list ("IP, Grace (14)")
+                # (also after an order word: "their younger son, Kai (12)")
                 target = next((p for p in people if p.end == before or (
-                    before - p.end == 1 and doc[p.end].text == "," and p.start > 0
-                    and doc[p.start - 1].lower_ in ("the", "her", "his", "their", "my", "our", "a", "an", "'s", "’s"))
+                    before - p.end == 1 and doc[p.end].text == "," and p.start > 0 and (
+                        doc[p.start - 1].lower_ in DETERMINERS or p.start > 1 and doc[p.start - 1].lower_
+                        in self.kin_order_words and doc[p.start - 2].lower_ in DETERMINERS))
                     # a form's party line, "IP: Lewis GRAY DOB 14/06/2007": the role is the person
                     or (before - p.end == 1 and doc[p.end].text == ":" and p.text.lower() in self.party_roles)),
                     None)
