@@ -824,7 +824,7 @@ class NarrativeFindings(People):
 
     def _participle_subject(self, r: "_Reading", s: Span) -> Optional[Person]:
         """"Mother refused to let officers see Lucas, saying he was in bed": the sentence's subject."""
-        if s.text.lower() not in self.participle_cues or s.start == 0 or r.doc[s.start - 1].text != ",":
+        if s[0].lower_ not in self.participle_cues or s.start == 0 or r.doc[s.start - 1].text != ",":
             return None
         first = next((p for p in r.persons if p.sent == r.sent_of[s.start] and p.start < s.start
                       and p.kind != "officer" and not p.possessor and not p.addressee), None)
