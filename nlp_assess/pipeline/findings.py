@@ -137,12 +137,12 @@ class NarrativeFindings(People):
         self.question_verbs = set(words["question_verbs"])
         self.speaking_verbs = set(words["speaking_verbs"])
         self.commitment_verbs = set(words["commitment_verbs"])  # "VPRF - will submit": committed to (decision 9)
-        self.instruction_words = set(words["instruction_words"])  # "A VPRF should be submitted ... and the school informed"
-        self.request_words = set(words["request_words"])
+        self.instruction_words = set(words["instruction_words"])  # "A VPRF should be submitted": asked for
+        self.request_words = set(words["request_words"])  # "I asked ... if I could speak to the children"
         self.animal_words = frozenset(words["animal_words"])
         self.pet_baby_words = frozenset(words["pet_baby_words"])  # '"the baby" is the couple's puppy'
         self.pet_baby_links = frozenset(words["pet_baby_links"])
-        self.pet_baby_window = int(words["pet_baby_window"])  # "I asked ... if I could speak to the children"
+        self.pet_baby_window = int(words["pet_baby_window"])
         self.telling_verbs = set(words["telling_verbs"])  # "Shannon told me": the officer told
         self.subject_pronouns = {"i", "she", "he", "they", "we"}
         self.party_roles = set(words["party_roles"])
@@ -1545,8 +1545,8 @@ class NarrativeFindings(People):
                           and _q(r.by_pos[(p.start, p.end)]).get("presence") == "present"]
         # an observation or words attributed to a child the record says was not there ("no other
         # persons, adults or children, were found. No injuries were seen") do not bring them back
-        implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later") and p.kind != "pet"
-                   and not (remote and p.status == "elsewhere")]
+        implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")
+                   and p.kind != "pet" and not (remote and p.status == "elsewhere")]
         if present or implied:
             child_present = "yes"
         elif not any(not p.in_quote for p in absent) and not adult_children \

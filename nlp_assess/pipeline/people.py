@@ -50,7 +50,7 @@ def _possessive_before(persons, start: int) -> bool:
 class Person:
     start: int
     end: int
-    kind: str  # child | adult | unborn | officer | pronoun
+    kind: str  # child | adult | unborn | officer | pronoun | pet (a baby word tied to an animal)
     text: str
     sent: int
     gender: Optional[str] = None  # male | female | None
