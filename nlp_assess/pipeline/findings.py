@@ -144,7 +144,7 @@ class NarrativeFindings(People):
         self.pet_baby_links = frozenset(words["pet_baby_links"])
         self.pet_baby_window = int(words["pet_baby_window"])
         self.telling_verbs = set(words["telling_verbs"])  # "Shannon told me": the officer told
-        self.subject_pronouns = {"i", "she", "he", "they", "we"}
+        self.subject_pronouns = set(words["heading_subject_pronouns"])  # "She states:" heads her own words
         self.party_roles = set(words["party_roles"])
         for_adult = words["referral_for_adult"]  # "PPN re the victim", "referral for mum"
         self.referral_for, self.referral_adults = set(for_adult["prepositions"]), set(for_adult["adults"])
