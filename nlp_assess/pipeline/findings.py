@@ -139,6 +139,7 @@ class NarrativeFindings(People):
         self.commitment_verbs = set(words["commitment_verbs"])  # "VPRF - will submit": committed to (decision 9)
         self.instruction_words = set(words["instruction_words"])  # "A VPRF should be submitted": asked for
         self.request_words = set(words["request_words"])  # "I asked ... if I could speak to the children"
+        self.demeanour_verb_objects = set(words["demeanour_verb_objects"])  # "trying to calm him down"
         self.animal_words = frozenset(words["animal_words"])
         self.pet_baby_words = frozenset(words["pet_baby_words"])  # '"the baby" is the couple's puppy'
         self.pet_baby_links = frozenset(words["pet_baby_links"])
@@ -906,6 +907,9 @@ class NarrativeFindings(People):
                 continue  # a name: "the Bright Sky app", "Happy Days Nursery"
             if s.start > 0 and doc[s.start - 1].lower_ in self.scene_subjects:
                 continue  # "all calm on arrival", "everything quiet": the scene, not a child
+            if s.start > 0 and doc[s.start - 1].lower_ == "to" and s.end < len(doc) \
+                    and doc[s.end].lower_ in self.demeanour_verb_objects:
+                continue  # "THE KIDS ARE TRYING TO CALM HIM DOWN": a verb done to someone, not a state
             if any(stem in s.text.lower() for stem in self.injury_stems) and not any(
                     p.sent == sent_of[s.start] for p in persons if p.kind != "officer") \
                     and self._heading_over(doc, s.start) not in self.observation_headings:
