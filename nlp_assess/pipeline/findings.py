@@ -1538,10 +1538,12 @@ class NarrativeFindings(People):
             # a later bare mention ("VPRF for Archie", "asked where the children were") does not
             # put a child back at the scene; only a placement, an observation or words do
             present = []
-        if any(any(ph in r.sents[p.sent].text.lower() for ph in self.whole_time_absence) for p in absent):
+        if any(any(ph in r.sents[k].text.lower() for ph in self.whole_time_absence)
+               for p in absent for k in (p.sent, p.sent + 1) if k < len(r.sents)):
             # "No children were at the address at any point tonight" (a correction to the CAD's
             # "2 children at address", or a form's "Children present: 2 (per caller)"): the settled
-            # account wins over placements nothing supports
+            # account wins over placements nothing supports; it may follow the absence in the next
+            # sentence ("2 CHILDREN STAYING AT THEIR NANS SINCE FRIDAY. IP CONFIRMS NOT AT ADDR AT ANY POINT")
             present = [p for p in present if p.party]
         # only an adult son or daughter at the scene: the narrative has said who was there
         adult_children = [p for p in persons if p.kind == "adult" and r.by_pos.get((p.start, p.end)) is not None
