@@ -697,10 +697,12 @@ class AgeAttacher:
 
     def _place_surname(self, doc: Doc, tok, end: int) -> bool:
         """"Dawn HILL (39)": a place word right before the age is a surname when a name-shaped
-        word stands before it (a street name is not followed by an age)."""
+        word stands before it (a street name is not followed by an age); so is any word in capitals
+        after a known first name ("Freddie PAGE (5 months)")."""
         prev = doc[tok.i - 1] if tok.i > 0 else None
-        return tok.i == end - 1 and tok.lower_ in self.place_surnames and prev is not None and prev.is_alpha \
-            and capitalised(prev) and not prev.is_stop and prev.lower_ not in self.not_names
+        return tok.i == end - 1 and prev is not None and prev.is_alpha and capitalised(prev) and not prev.is_stop \
+            and prev.lower_ not in self.not_names and (tok.lower_ in self.place_surnames or (
+                tok.is_upper and len(tok) > 1 and prev.is_title and prev.lower_ in self.first_names))
 
     def to_disk(self, path, *, exclude=tuple()):
         pass
