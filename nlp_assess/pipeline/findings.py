@@ -1425,6 +1425,9 @@ class NarrativeFindings(People):
                 continue  # (not "Archie may need an ABE": a plan is a reason, a possibility is not)
             if any(m.start < s.end and s.start < m.end for m in minimising):
                 continue  # "too small to understand anything": minimising, not a reason (decision 60)
+            if s.id_ == "because" and any(r.sent_of[m.start] == r.sent_of[s.start] and m[0].lower_ == "too"
+                                          for m in minimising):
+                continue  # "not spoken to as she's too young to know what was going on": the same (decision 60)
             if _q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
                     s.id_ == "refused" and "NEGATED" not in _q(s).get("modifiers", [])):
                 continue  # "not spoken to due to time": not a reason the rubric accepts (decisions 8, 39);
