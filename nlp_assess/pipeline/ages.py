@@ -408,6 +408,9 @@ class AgeAttacher:
         # names right after a party role ("SUSP: Kyle ...") are the party line's, handled further down
         role_ends = {s.end for s in people if s.label_ == "ADULT" and s.text.lower() in self.party_roles}
         person_ends = {s.end for s in people if s.label_ in ("ADULT", "CHILD")}
+        # a children heading: "Children: Reggie WARD 9 was in the hall", "KIDS - AMY 5"
+        child_heading_ends = {s.end for s in people if s.label_ == "CHILD" and s.end < len(doc)
+                              and doc[s.end].text in (":", "-")}
         # a name and a bare age in notes: "(Sophie, 9)", "asks her name - Daisy, 8 |", "Andrei POPESCU, 8 - in
         # his bedroom", "Ellie 15 (V's daughter)"
         for tok in at((0,), 1, len(doc) - 1):
@@ -456,7 +459,8 @@ class AgeAttacher:
             # CARNE 42 AND MUMS PARTNER GAVIN ROWSE 45")
             introduced = run[0] > 0 and doc[run[0]].is_upper and (
                 doc[run[0] - 1].lower_ in ("from", "as", "for") or doc[run[0] - 1].is_upper and run[0] in person_ends)
-            if role_gap_start(doc, run[0]) in role_ends or introduced:
+            if role_gap_start(doc, run[0]) in role_ends or introduced or (
+                    role_gap_start(doc, run[0]) in child_heading_ends and int(tok.text) < ADULT_AGE):
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)
