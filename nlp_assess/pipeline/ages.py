@@ -459,8 +459,10 @@ class AgeAttacher:
             # CARNE 42 AND MUMS PARTNER GAVIN ROWSE 45")
             introduced = run[0] > 0 and doc[run[0]].is_upper and (
                 doc[run[0] - 1].lower_ in ("from", "as", "for") or doc[run[0] - 1].is_upper and run[0] in person_ends)
-            if role_gap_start(doc, run[0]) in role_ends or introduced or (
-                    role_gap_start(doc, run[0]) in child_heading_ends and int(tok.text) < ADULT_AGE):
+            # (or a child's name opening a timed log line: "2326 LILY HOLLIS 9 SAT ON TOP STAIR")
+            timed = run[0] > 0 and doc[run[0]].is_upper and doc[run[0] - 1].is_digit and len(doc[run[0] - 1].text) == 4
+            if role_gap_start(doc, run[0]) in role_ends or introduced or int(tok.text) < ADULT_AGE and (
+                    role_gap_start(doc, run[0]) in child_heading_ends or timed):
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)
