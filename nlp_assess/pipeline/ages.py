@@ -460,13 +460,14 @@ class AgeAttacher:
             introduced = run[0] > 0 and doc[run[0]].is_upper and (
                 doc[run[0] - 1].lower_ in ("from", "as", "for") or doc[run[0] - 1].is_upper and run[0] in person_ends)
             # (or a child's name opening a timed log line: "2326 LILY HOLLIS 9 SAT ON TOP STAIR")
-            timed = run[0] > 0 and doc[run[0]].is_upper and doc[run[0] - 1].is_digit and len(doc[run[0] - 1].text) == 4
-            if role_gap_start(doc, run[0]) in role_ends or introduced or int(tok.text) < ADULT_AGE and (
-                    role_gap_start(doc, run[0]) in child_heading_ends or timed):
+            timed = run[0] > 0 and doc[run[0]].is_upper and doc[run[0] - 1].is_digit \
+                and len(doc[run[0] - 1].text) == 4
+            gap = role_gap_start(doc, run[0])
+            if gap in role_ends or introduced or int(tok.text) < ADULT_AGE and (gap in child_heading_ends or timed):
                 age = float(tok.text)
                 add_name(run[0], run[1], "CHILD" if age < ADULT_AGE else "ADULT", age)
                 taken.add(tok.i)
-                role = next((s for s in people if s.end == role_gap_start(doc, run[0]) and s.label_ == "ADULT"), None)
+                role = next((s for s in people if s.end == gap and s.label_ == "ADULT"), None)
                 if role is not None and age < ADULT_AGE and (role.start, role.end) not in relabel:
                     # "IP Chelsea Morgan 17, Caravan 22 ... IP tearful": the role is the child, in every mention
                     relabel[(role.start, role.end)] = ("CHILD", "party", age)
