@@ -704,9 +704,9 @@ class NarrativeFindings(People):
         """A capitalised first name that is no person the record knows, as an adult."""
         # (in capitals too, where the record gives that name an adult's age: "KERRY-ANN WATT 33 AND
         # GARY WATT 36 ... GARY SAYS THE KIDS ARE USED TO IT"; not "SON - DYLAN - ... DYLAN SAID")
-        if not (tok.is_title or tok.is_upper and len(tok) > 1 and tok.lower_ not in self.names_that_are_words
-                and self._adult_age_after_name(r.doc, tok)) \
-                or tok.lower_ not in self.first_names \
+        if tok.lower_ not in self.first_names \
+                or not (tok.is_title or tok.is_upper and len(tok) > 1 and tok.lower_ not in self.names_that_are_words
+                        and self._adult_age_after_name(r.doc, tok)) \
                 or any(p.start <= tok.i < p.end or p.kind == "child" and p.named and p.first_name == tok.lower_
                        for p in r.persons) or self._heading_over(r.doc, tok.i) in self.voice_headings:
             return None  # (a child named elsewhere in the record, or in a voice box, is that child)
@@ -1588,8 +1588,9 @@ class NarrativeFindings(People):
             if p.kind != "child" or p.named or word not in self.pet_baby_words or word in found:
                 continue
             sent = r.sents[p.sent]
-            for t in sent:
-                if t.lower_ not in self.animal_words or abs(t.i - p.start) > self.pet_baby_window:
+            near = doc[max(sent.start, p.start - self.pet_baby_window):min(sent.end, p.start + self.pet_baby_window + 1)]
+            for t in near:
+                if t.lower_ not in self.animal_words:
                     continue
                 lo, hi = (p.end, t.i) if t.i > p.start else (t.i + 1, p.start)
                 if any(u.lower_ in self.pet_baby_links for u in doc[lo:hi]):
