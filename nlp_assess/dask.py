@@ -24,8 +24,9 @@ distributed join in stages, each reusing the single-machine code of `reviews/`:
    the order `analyse` visits them, so clusters and similarities come out identical;
 5. each record gets its cluster and similarity back from a small broadcast table, and the
    stock and specificity checks run per partition (`analyse` with copying switched off);
-6. per partition: `scoring.score_chunk` (spaCy pipeline, record findings, quality model; the
-   pipeline and model loaded once per worker process), as `assess_rows` runs it.
+6. per partition: `scoring.score_chunk` (spaCy pipeline, record findings with the trained
+   second opinion, quality model; the pipeline and models loaded once per worker process),
+   as `assess_rows` runs it.
 
 Stages 1-5 run when `score_dataframe` is called; they cost little next to stage 6
 (100,000 reviews: about 13 s on two local workers, where scoring takes some 1,000 s of
@@ -80,6 +81,7 @@ from .reviews.minhash import band_keys
 from .reviews.normalise import BatchEncoder
 from .scoring import (
     OUTPUT_FIELDS,
+    LabelModel,
     QualityModel,
     carried_name,
     get_pipeline,
@@ -453,6 +455,7 @@ def review_rows(ddf: dd.DataFrame, settings: ReviewSettings | None = None, clien
 # ----------------------------------------------------------------------------- stage 6: scoring
 _LOCK = threading.Lock()
 _MODELS: dict[str, QualityModel] = {}
+_LABELLER: dict[str, LabelModel] = {}
 
 
 def _quality_model(model_dir: str | None) -> QualityModel:
@@ -461,6 +464,13 @@ def _quality_model(model_dir: str | None) -> QualityModel:
     if name not in _MODELS:
         _MODELS[name] = QualityModel(model_dir)
     return _MODELS[name]
+
+
+def _label_model() -> LabelModel:
+    """The shipped second-opinion classifier, loaded once per worker process (and verified)."""
+    if "labels" not in _LABELLER:
+        _LABELLER["labels"] = LabelModel()
+    return _LABELLER["labels"]
 
 
 def _scored_rows(part: pd.DataFrame, rp: ReviewPass, model_dir: str | None, part_no: int,
@@ -484,7 +494,7 @@ def _scored_rows(part: pd.DataFrame, rp: ReviewPass, model_dir: str | None, part
     with _LOCK:
         nlp, model = get_pipeline(), _quality_model(model_dir)
         for start in range(0, len(items), batch_size):
-            out += score_chunk(items[start:start + batch_size], nlp, model)
+            out += score_chunk(items[start:start + batch_size], nlp, model, labeller=_label_model())
     return out
 
 

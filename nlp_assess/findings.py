@@ -29,15 +29,20 @@ def _evidence(findings: Optional[Dict[str, Any]], field: str) -> List[Dict[str, 
 
 
 def record_findings(narrative: Dict[str, Any], review: Optional[Dict[str, Any]],
-                    children_field: Optional[str]) -> Dict[str, Any]:
+                    children_field: Optional[str],
+                    second_opinion: Optional[Dict[str, Dict[str, Any]]] = None) -> Dict[str, Any]:
     """Combine narrative and review findings into the record's labels.
 
     Demeanour and voice come from the narrative alone (rubric); a referral may be recorded
     in either text (in the review only when said to be done); minimising language counts
-    in either text.
+    in either text. `second_opinion` holds the labels the trained classifier overrules
+    (`second_opinion.overrides`); the other labels follow the final presence as before.
     """
-    present = narrative["child_present"]
+    second_opinion = second_opinion or {}
+    present = second_opinion.get("child_present", {}).get("model", narrative["child_present"])
     yes = present == "yes"
+    voice = narrative.get("voice_found", narrative["voice"])
+    voice = second_opinion.get("voice", {}).get("model", voice)
     # a review counts only where it says the referral was done: reviews mostly request them
     referral = yes and (narrative["referral_mentioned"] or bool(review and review["referral_done"]))
     minimising = narrative["minimising_language"] or bool(review and review["minimising_language"])
@@ -48,12 +53,13 @@ def record_findings(narrative: Dict[str, Any], review: Optional[Dict[str, Any]],
         evidence += [e for e in _evidence(review, "supervisor_review") if e["label"] in keep]
     return {
         "child_present": present,
-        "demeanour_recorded": bool(yes and narrative["demeanour_recorded"]),
-        "voice": narrative["voice"] if yes else "missing",
+        "demeanour_recorded": bool(yes and narrative.get("demeanour_observed", narrative["demeanour_recorded"])),
+        "voice": voice if yes else "missing",
         "referral_recorded": bool(referral),
         "na_despite_presence": na_despite_presence(children_field, present),
         "minimising_language": bool(minimising),
         "evidence": evidence,
+        "second_opinion": second_opinion,
     }
 
 

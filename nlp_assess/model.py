@@ -289,15 +289,17 @@ class QualityModel:
         """Nothing to release."""
 
 
-def start_quality_model(model_dir=None):
+def start_quality_model(model_dir=None, labels: bool = False):
     """The verified quality model for a one-process run: loading in a forked side process
     (BackgroundModel) where the platform can fork, so the caller can import spaCy meanwhile,
     else loaded here. Either way `wait()` raises ModelError for a refused model and `close()`
-    releases it."""
+    releases it. With `labels` the side process also serves the trained second opinion
+    (second_opinion.LabelModel: pass the returned object as `labeller`); where fork is
+    unavailable the caller loads that itself."""
     import multiprocessing
 
     if "fork" in multiprocessing.get_all_start_methods():
-        return BackgroundModel(model_dir)
+        return BackgroundModel(model_dir, labels=labels)
     return QualityModel(model_dir)
 
 
@@ -311,16 +313,19 @@ class BackgroundModel:
     QualityModel.
 
     A model that fails verification raises ModelError from `wait` or `score`, with the same
-    message as QualityModel."""
+    message as QualityModel. With `labels` the child also loads the second-opinion classifier
+    (second_opinion.LabelModel, which needs scikit-learn too) and this object stands in for it:
+    `thresholds` and `opinions(texts)`."""
 
-    def __init__(self, model_dir=None):
+    def __init__(self, model_dir=None, labels: bool = False):
         import multiprocessing
 
         self.model_dir = model_dir
         self._loaded: Optional[str] = None  # "" once loaded, else the error message
+        self._thresholds: Dict[str, float] = {}
         context = multiprocessing.get_context("fork")
         self._conn, child_conn = context.Pipe()
-        self._process = context.Process(target=_serve_model, args=(model_dir, child_conn), daemon=True)
+        self._process = context.Process(target=_serve_model, args=(model_dir, child_conn, labels), daemon=True)
         self._process.start()
         child_conn.close()
 
@@ -328,23 +333,36 @@ class BackgroundModel:
         """Block until the model is loaded; ModelError if it was refused (bad sha256, versions)."""
         if self._loaded is None:
             try:
-                self._loaded = self._conn.recv()
+                self._loaded, self._thresholds = self._conn.recv()
             except (EOFError, OSError):
                 self._loaded = "the model process stopped while loading"
         if self._loaded:
             raise ModelError(self._loaded)
 
-    def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
+    def _ask(self, request: Tuple[Any, ...]) -> Any:
         self.wait()
         try:
-            self._conn.send((records, rows))
+            self._conn.send(request)
             status, payload = self._conn.recv()
         except (EOFError, OSError):
             raise ModelError("the model process stopped before scoring") from None
         if status != "ok":
             raise ModelError(payload)
-        for row, fields in zip(rows, payload):
+        return payload
+
+    def score(self, records: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> None:
+        for row, fields in zip(rows, self._ask(("score", records, rows))):
             row.update(fields)
+
+    @property
+    def thresholds(self) -> Dict[str, float]:
+        """The second opinion's thresholds (second_opinion.LabelModel.thresholds)."""
+        self.wait()
+        return self._thresholds
+
+    def opinions(self, texts: List[str]) -> List[Dict[str, Dict[str, Any]]]:
+        """second_opinion.LabelModel.opinions, computed in the side process."""
+        return self._ask(("opinions", list(texts))) if texts else []
 
     def close(self) -> None:
         try:
@@ -355,16 +373,22 @@ class BackgroundModel:
         self._process.join(timeout=5)
 
 
-def _serve_model(model_dir, conn) -> None:
-    """The child of BackgroundModel: load and verify, then score each request until the
-    parent closes the pipe. Errors go back as one-line messages (never narrative text)."""
+def _serve_model(model_dir, conn, labels: bool = False) -> None:
+    """The child of BackgroundModel: load and verify, then answer each request ("score" or
+    "opinions") until the parent closes the pipe. Errors go back as one-line messages (never
+    narrative text)."""
+    labeller = None
     try:
         model: Optional[QualityModel] = QualityModel(model_dir)
+        if labels:
+            from .second_opinion import LabelModel
+
+            labeller = LabelModel()
         error = ""
     except ModelError as exc:
         model, error = None, str(exc)
-    try:
-        conn.send(error)  # the load handshake BackgroundModel.wait() reads
+    try:  # the load handshake BackgroundModel.wait() reads
+        conn.send((error, labeller.thresholds if labeller is not None else {}))
     except OSError:
         return
     while True:
@@ -374,14 +398,20 @@ def _serve_model(model_dir, conn) -> None:
             return
         if request is None:
             return
-        records, rows = request
         if model is None:
             conn.send(("error", error))
             continue
         try:
-            model.score(records, rows)
+            if request[0] == "opinions":
+                if labeller is None:
+                    raise ModelError("no second-opinion model loaded")
+                answer = labeller.opinions(request[1])
+            else:
+                _, records, rows = request
+                model.score(records, rows)
+                answer = [{k: row[k] for k in QUALITY_FIELDS} for row in rows]
         except Exception as exc:  # noqa: BLE001 - reported to the parent as one line
             conn.send(("error", f"scoring failed: {exc.__class__.__name__}"))
             continue
-        conn.send(("ok", [{k: row[k] for k in QUALITY_FIELDS} for row in rows]))
+        conn.send(("ok", answer))
 

@@ -163,6 +163,12 @@ def _evidence_lines(spans: Sequence[dict[str, Any]], color: bool) -> list[str]:
             + f"  {shorten(printable(s['text']))}" + (review if s.get("field") == "supervisor_review" else "") for s in spans]
 
 
+def second_opinion_lines(row: dict[str, Any]) -> list[str]:
+    """One line per label the trained classifier overruled (label_model.py); none if it agreed."""
+    line = settings()["headings"]["second_opinion"]
+    return [line.format(label=label, **o) for label, o in (row.get("second_opinion") or {}).items()]
+
+
 def terminal_report(row: dict[str, Any], narrative: str, review: str | None,
                     items: Sequence[dict[str, str]], color: bool = False) -> str:
     """The spot check as text: highlighted texts, evidence list, criteria, band and reasons."""
@@ -174,7 +180,7 @@ def terminal_report(row: dict[str, Any], narrative: str, review: str | None,
         shown = printable(text)
         parts += [heads[field], highlight_ansi(shown, field_spans(row, field)) if color else shown, ""]
     parts += [heads["evidence"]] + _evidence_lines(row.get("evidence") or [], color) + [""]
-    parts += [heads["criteria"]] + criteria_lines(items, color) + [""]
+    parts += [heads["criteria"]] + criteria_lines(items, color) + second_opinion_lines(row) + [""]
     parts.append(band_line(row))
     reasons = row.get("quality_reasons") or []
     parts.append(f"{heads['reasons']}:" + ("" if reasons else " " + heads["no_reasons"]))
@@ -229,6 +235,7 @@ def _summary_html(row: dict[str, Any], items: Sequence[dict[str, str]]) -> str:
         f"<h3>{html.escape(heads['criteria'])}</h3>"
         "<table style=\"border-collapse: collapse\" cellpadding=\"6\">"
         f"<tbody>{rows}</tbody></table>"
+        + "".join(f"<p>{html.escape(line)}</p>" for line in second_opinion_lines(row)) +
         f"<h3>{html.escape(heads['reasons'])}</h3>"
         f"<ul>{reasons or '<li>' + html.escape(heads['no_reasons']) + '</li>'}</ul>"
         "</section>"

@@ -1,5 +1,6 @@
 """Assess records end to end: records -> batch review pass -> export artefacts undone
-(artefacts.py) -> spaCy pipe -> findings -> features -> quality model -> output rows.
+(artefacts.py) -> spaCy pipe -> findings (with the trained second opinion, second_opinion.py)
+-> features -> quality model -> output rows.
 
     >>> from nlp_assess import assess
     >>> rows = list(assess([{"record_id": "1", "narrative": "No children present."}]))
@@ -18,13 +19,14 @@ from spacy.tokens import Doc
 
 from .artefacts import clean, restore
 from .findings import record_findings
+from .second_opinion import LabelModel, overrides
 from .model import QualityModel  # noqa: F401  (the scorer used here, importable from here as before)
 from .records import InputRow, rows_from_dicts
 
 OUTPUT_FIELDS = ("record_id", "status", "error", "child_present", "demeanour_recorded", "voice",
                  "referral_recorded", "review_copy_paste", "copy_of", "review_similarity", "na_despite_presence",
                  "minimising_language", "quality_score", "quality_band", "quality_probabilities", "quality_reasons",
-                 "evidence")
+                 "second_opinion", "evidence")
 
 _NLP: Optional[Language] = None
 
@@ -135,9 +137,10 @@ def dated_docs(nlp: Language, texts: List[str], dates: List[Optional[str]]) -> I
 
 
 def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Optional[QualityModel],
-                n_process: int = 1) -> List[Dict[str, Any]]:
+                n_process: int = 1, labeller: Optional[LabelModel] = None) -> List[Dict[str, Any]]:
     """Output rows for a chunk of input rows (with their review-pass fields), in order:
-    spaCy pipe over narratives and reviews -> record findings -> quality model."""
+    spaCy pipe over narratives and reviews -> record findings, overruled where the trained
+    `labeller` is confident (none: the rules alone) -> quality model."""
     valid = [(row, review) for row, review in items if row.record is not None]
     texts = [str(row.record["narrative"]) for row, _ in valid]
     review_texts = [str(row.record.get("supervisor_review") or "") for row, _ in valid]
@@ -151,14 +154,18 @@ def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Opti
     review_docs = dict(zip(has_review, nlp.pipe(dated_docs(nlp, [clean_reviews[i].text for i in has_review],
                                                            [dates[i] for i in has_review]), **pipe_kw))) \
         if has_review else {}
+    opinions = labeller.opinions(texts) if labeller is not None else []
     results: Dict[int, Dict[str, Any]] = {}
     for i, ((row, review), doc) in enumerate(zip(valid, narr_docs)):
         rdoc = review_docs.get(i)
-        found = record_findings(restore(doc._.findings, clean_texts[i], texts[i]),
+        narrative = restore(doc._.findings, clean_texts[i], texts[i])
+        overruled = overrides(narrative, opinions[i], labeller.thresholds) if labeller is not None else None
+        found = record_findings(narrative,
                                 restore(rdoc._.findings, clean_reviews[i], review_texts[i]) if rdoc is not None else None,
-                                row.record.get("children_present_field"))
+                                row.record.get("children_present_field"), overruled)
         out = empty_row(row)
         out.update(found)
+        out["second_opinion"] = overruled  # None: the rules alone
         if review is not None:
             out["review_copy_paste"] = review["review_copy_paste"]
             out["copy_of"] = review["copy_of"]
@@ -175,25 +182,26 @@ def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Opti
 _WORKER: Dict[str, Any] = {}
 
 
-def _init_worker(model_dir, quality: bool) -> None:
-    """Load the pipeline and model once per worker process."""
+def _init_worker(model_dir, quality: bool, label_model_dir) -> None:
+    """Load the pipeline and models once per worker process."""
     _WORKER["nlp"] = get_pipeline()
     _WORKER["model"] = QualityModel(model_dir) if quality else None
+    _WORKER["labeller"] = LabelModel(label_model_dir) if label_model_dir is not False else None
 
 
 def _score_in_worker(items: List[Tuple[InputRow, Review]]) -> List[Dict[str, Any]]:
-    return score_chunk(items, _WORKER["nlp"], _WORKER["model"])
+    return score_chunk(items, _WORKER["nlp"], _WORKER["model"], labeller=_WORKER["labeller"])
 
 
 def _scored_in_pool(chunks: Iterator[List[Tuple[InputRow, Review]]], jobs: int, model_dir,
-                    quality: bool) -> Iterator[List[Dict[str, Any]]]:
+                    quality: bool, label_model_dir) -> Iterator[List[Dict[str, Any]]]:
     """score_chunk over worker processes, in order, with at most 2 chunks per worker in flight
     (the input is streamed, never read ahead into memory)."""
     import multiprocessing
     from collections import deque
 
     ctx = multiprocessing.get_context("spawn")  # no fork of a parent with BLAS threads
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_dir, quality)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_dir, quality, label_model_dir)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(_score_in_worker, (chunk,)))
@@ -206,7 +214,8 @@ def _scored_in_pool(chunks: Iterator[List[Tuple[InputRow, Review]]], jobs: int, 
 def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]], *,
                 nlp: Optional[Language] = None, batch_size: int = 256, n_process: int = 1,
                 reviews: bool = True, quality: bool = True, model: Optional["QualityModel"] = None,
-                jobs: int = 1, skip: int = 0,
+                jobs: int = 1, skip: int = 0, second_opinion: bool = True,
+                labeller: Optional[LabelModel] = None,
                 on_review_pass: Optional[Callable[["ReviewLookup"], None]] = None) -> Iterator[Dict[str, Any]]:
     """Assess InputRows (see `records.read_records`), yielding output rows in order.
 
@@ -214,7 +223,9 @@ def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]
     reviews, then the narratives. Pass `rows` as a function returning a fresh iterator (as
     `lambda: read_records(path)`) to stream both passes; an iterable is held in memory.
     With `quality` each assessed row gets the classifier's score, band, probabilities and
-    reasons (the shipped model unless `model`). `jobs` > 1 scores chunks in that many worker
+    reasons (the shipped model unless `model`). With `second_opinion` (the default) the
+    trained classifier overrules the rules' child_present and voice where it is confident (the
+    shipped label model unless `labeller`); without it the rules decide alone. `jobs` > 1 scores chunks in that many worker
     processes (each loads the pipeline and model once). `skip` leaves out the first rows (to
     resume a run; the review pass still reads them all). `on_review_pass` is called with the
     review pass once it has read the batch (to count rows or duplicate ids)."""
@@ -239,12 +250,17 @@ def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]
             yield chunk
 
     if jobs > 1:
-        scored = _scored_in_pool(chunks(), jobs, model.model_dir if model is not None else None, quality)
+        label_model_dir = (labeller.model_dir if labeller is not None else None) if second_opinion else False
+        scored = _scored_in_pool(chunks(), jobs, model.model_dir if model is not None else None, quality,
+                                 label_model_dir)
     else:
         nlp = nlp or get_pipeline()
         if quality and model is None:
             model = QualityModel()
-        scored = (score_chunk(chunk, nlp, model if quality else None, n_process) for chunk in chunks())
+        if second_opinion and labeller is None:
+            labeller = LabelModel()
+        scored = (score_chunk(chunk, nlp, model if quality else None, n_process,
+                              labeller if second_opinion else None) for chunk in chunks())
     for out_rows in scored:
         yield from out_rows
 def assess(records: Iterable[Dict[str, Any]], **kwargs: Any) -> Iterator[Dict[str, Any]]:

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Rewrite the figure blocks of README.md from measurements, never by hand.
 
-- `<!-- test-table -->` and `<!-- dev-table -->`: `nlp-assess evaluate` on the corpus splits;
+- `<!-- test-table -->`: `nlp-assess evaluate` on the test split (rules with the trained second
+  opinion, as `score` runs); `<!-- test-rules-table -->` and `<!-- dev-table -->`: the rules
+  alone (`--rules-only`) on test and on dev (the second opinion was fitted on dev, so dev
+  cannot measure it);
+- `<!-- second-opinion -->`: the second-opinion model's manifest (train_label_model.py);
 - `<!-- model-metrics -->`: the shipped model's manifest (written by train_quality_model.py);
 - `<!-- bench-table -->`: scripts/bench_results.json (written by scripts/bench.py), if present.
 
@@ -24,10 +28,26 @@ def _dash(value) -> str:
     """A table cell: '-' for an empty bin (no records, so no mean or accuracy)."""
     return "-" if value is None else str(value)
 
-def evaluate_table(split: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "nlp_assess", "evaluate", str(ROOT / "corpora" / f"{split}.jsonl")],
-                         capture_output=True, text=True, check=True).stdout
+def evaluate_table(split: str, rules_only: bool = False) -> str:
+    out = subprocess.run([sys.executable, "-m", "nlp_assess", "evaluate", str(ROOT / "corpora" / f"{split}.jsonl")]
+                         + (["--rules-only"] if rules_only else []), capture_output=True, text=True, check=True).stdout
     return "\n".join(line for line in out.splitlines() if line.startswith("|"))
+
+
+def second_opinion_block() -> str:
+    m = json.loads((ROOT / "models" / "labels" / "manifest.json").read_text())
+    lines = ["| first-look round (dev batches, 480 records each) | presence: rules | with second opinion "
+             "| voice: rules | with second opinion |", "|---|---|---|---|---|"]
+    for rnd, r in sorted(m["metrics"]["first_look_rounds"].items(), key=lambda kv: int(kv[0])):
+        name = f"{rnd} (held out: thresholds chosen on the others)" if r["held_out"] else rnd
+        lines.append(f"| {name} | {r['rules']['child_present']} | {r['with_second_opinion']['child_present']} "
+                     f"| {r['rules']['voice']} | {r['with_second_opinion']['voice']} |")
+    t = m["thresholds"]
+    lines.append("")
+    lines.append(f"Thresholds: child_present {t['child_present']}, voice {t['voice']}; trained on "
+                 f"{m['training_data']['records']:,} dev records (data sha256 {m['training_data']['sha256'][:12]}...); "
+                 f"model sha256 {m['sha256'][:12]}...")
+    return "\n".join(lines)
 
 
 def model_block() -> str:
@@ -102,7 +122,9 @@ def main() -> None:
     readme = ROOT / "README.md"
     text = readme.read_text(encoding="utf-8")
     text = replace(text, "test-table", evaluate_table("test"))
-    text = replace(text, "dev-table", evaluate_table("dev"))
+    text = replace(text, "test-rules-table", evaluate_table("test", rules_only=True))
+    text = replace(text, "dev-table", evaluate_table("dev", rules_only=True))
+    text = replace(text, "second-opinion", second_opinion_block())
     text = replace(text, "model-metrics", model_block())
     bench = bench_block()
     if bench is not None and "<!-- bench-table -->" in text:

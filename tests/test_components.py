@@ -61,8 +61,10 @@ def test_record_date_reaches_the_pipeline():
     from nlp_assess import assess
 
     text = "Their son Daniel MORRIS, date of birth 19/08/2007, was in the hallway crying."
-    dated = next(assess([{"record_id": "1", "narrative": text, "date": "2025-02-08"}], quality=False))
-    later = next(assess([{"record_id": "2", "narrative": text, "date": "2026-02-08"}], quality=False))
+    dated = next(assess([{"record_id": "1", "narrative": text, "date": "2025-02-08"}], quality=False,
+                        second_opinion=False))
+    later = next(assess([{"record_id": "2", "narrative": text, "date": "2026-02-08"}], quality=False,
+                        second_opinion=False))
     assert dated["child_present"] == "yes" and dated["demeanour_recorded"]
     assert later["child_present"] == "no"  # 18 by then: the only "child" is an adult son (decision 3b)
 

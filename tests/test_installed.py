@@ -45,3 +45,10 @@ def test_spacy_factory_entry_points():
 def test_console_script_entry_point():
     eps = {ep.name: ep.value for ep in metadata.entry_points(group="console_scripts")}
     assert eps.get("nlp-assess") == "nlp_assess.cli:main"
+
+
+@pytest.mark.parametrize("name", ["quality/model.joblib", "quality/manifest.json", "labels/model.joblib",
+                                  "labels/manifest.json"])
+def test_model_file_installed(name):
+    """Both shipped models install with the package (package_data in setup.cfg)."""
+    assert resources.files("nlp_assess.models").joinpath(name).is_file()

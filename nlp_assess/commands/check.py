@@ -120,10 +120,10 @@ def read_narrative(words: tuple[str, ...], file: str | None) -> str:
 def assess_one(narrative: str, review: str | None, children_field: str | None,
                model_dir: str | None) -> dict[str, Any]:
     """The output row for one record, by the same code path as `nlp-assess score`."""
-    from ..model import ModelError, start_quality_model
+    from ..model import BackgroundModel, ModelError, start_quality_model
 
     try:
-        model = start_quality_model(model_dir)  # first, so it loads while spaCy starts
+        model = start_quality_model(model_dir, labels=True)  # first, so it loads while spaCy starts
     except ModelError as exc:
         fail(str(exc))
     from ..records import validate
@@ -135,7 +135,8 @@ def assess_one(narrative: str, review: str | None, children_field: str | None,
     if children_field is not None:
         record["children_present_field"] = children_field
     try:
-        return next(assess_rows([validate(record, 0)], model=model))
+        return next(assess_rows([validate(record, 0)], model=model,
+                                labeller=model if isinstance(model, BackgroundModel) else None))
     except ModelError as exc:
         fail(str(exc))
     finally:

@@ -11,7 +11,9 @@ import click
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @click.option("--errors", "show_errors", is_flag=True,
               help="List the record ids the pipeline got wrong, per label (ids only, never text).")
-def evaluate(corpus, as_json, show_errors):
+@click.option("--rules-only", is_flag=True,
+              help="Score the rules alone, without the trained second opinion on child_present and voice.")
+def evaluate(corpus, as_json, show_errors, rules_only):
     """Per-label precision, recall and F1 of the pipeline on a labelled CORPUS (.jsonl).
 
     Example: nlp-assess evaluate corpora/test.jsonl
@@ -19,7 +21,7 @@ def evaluate(corpus, as_json, show_errors):
     from ..evaluate import TARGETS, evaluate_records, format_table, load_labelled
 
     records = load_labelled(corpus)
-    results, preds = evaluate_records(records)
+    results, preds = evaluate_records(records, second_opinion=not rules_only)
     if as_json:
         click.echo(json.dumps(results, indent=2))
     else:

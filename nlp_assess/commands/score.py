@@ -81,9 +81,12 @@ class Progress:
               help="Quality model directory (default: the shipped model).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Worker processes for the narratives pass.")
+@click.option("--rules-only", is_flag=True,
+              help="Labels from the rules alone, without the trained second opinion on child_present and voice.")
 @click.option("--resume", is_flag=True, help="Continue an interrupted run from OUTPUT.partial.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or summary.")
-def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet, encoding_fallback, **cols):
+def score(input_path, output, fmt, input_format, model_dir, jobs, rules_only, resume, quiet, encoding_fallback,
+          **cols):
     """Score every record of INPUT (.csv or .jsonl file, or - for stdin).
 
     Writes one row per input row, in input order, with the rubric's labels, evidence, the
@@ -107,7 +110,7 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
     if resume and not to_file:
         raise click.UsageError("--resume needs -o OUTPUT (the partial output is OUTPUT.partial)")
     try:
-        model = load_quality_model(model_dir, jobs)
+        model, labeller = load_models(model_dir, jobs, labels=not rules_only)
     except ModelError as exc:
         click.echo(f"nlp-assess: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -143,7 +146,8 @@ def score(input_path, output, fmt, input_format, model_dir, jobs, resume, quiet,
             stats.fallback_decoded = 0
             return read_records(path, fmt=fmt_in, mapping=mapping, encoding=encoding, stats=stats)
 
-        for row in assess_rows(rows, model=model, jobs=jobs, skip=skip, on_review_pass=opened):
+        for row in assess_rows(rows, model=model, jobs=jobs, skip=skip, second_opinion=not rules_only,
+                               labeller=labeller, on_review_pass=opened):
             writer.write(row)
             counts[row["status"]] += 1
             counts[row.get("quality_band")] += 1
@@ -205,21 +209,25 @@ def _resume_point(partial, fmt, read) -> int:
     return done
 
 
-def load_quality_model(model_dir, jobs: int):
-    """The verified quality model. With one job it loads beside spaCy's start-up
-    (model.start_quality_model), and a refused model still stops the run before anything is
-    read or written; with --jobs N each worker loads its own, so it loads here."""
-    from ..model import QualityModel, start_quality_model
+def load_models(model_dir, jobs: int, labels: bool = True):
+    """The verified quality model and second-opinion classifier (None with `labels` off). With
+    one job they load beside spaCy's start-up (model.start_quality_model), and a refused model
+    still stops the run before anything is read or written; with --jobs N each worker loads
+    its own, so they are verified here."""
+    from ..second_opinion import LabelModel
+    from ..model import BackgroundModel, QualityModel, start_quality_model
     from ..scoring import get_pipeline
 
     if jobs > 1:
-        return QualityModel(model_dir)
-    model = start_quality_model(model_dir)
-    get_pipeline()  # spaCy's import and the pipeline build overlap the model's load
+        return QualityModel(model_dir), LabelModel() if labels else None
+    model = start_quality_model(model_dir, labels=labels)
+    get_pipeline()  # spaCy's import and the pipeline build overlap the models' load
     try:
         model.wait()
+        if not labels:
+            return model, None
+        return model, model if isinstance(model, BackgroundModel) else LabelModel()
     except Exception:
         model.close()
         raise
-    return model
 

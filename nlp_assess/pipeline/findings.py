@@ -2,7 +2,8 @@
 
 Reads `nla_mentions` (with `span._.qualifiers` from nla_context) and writes:
 - `doc._.findings`: a plain dict (child_present, demeanour_recorded, voice,
-  referral_recorded, referral_mentioned, minimising_language, children, evidence);
+  referral_recorded, referral_mentioned, minimising_language, children, evidence; and
+  demeanour_observed and voice_found, read whatever the presence);
 - `doc.spans["evidence"]`: the spans that justify it, labelled CHILD_PRESENT,
   CHILD_ABSENT, DEMEANOUR, VOICE, VOICE_REASON, REFERRAL, MINIMISING, for displaCy.
 
@@ -530,6 +531,9 @@ class NarrativeFindings(People):
             "referral_mentioned": referral_mentioned,
             "referral_done": referral_done,
             "minimising_language": minimising,
+            # what was read whatever the presence, for a second opinion that overrules it
+            "demeanour_observed": bool(demeanour_children),
+            "voice_found": voice,
         })
         return doc
 
