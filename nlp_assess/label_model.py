@@ -23,15 +23,13 @@ metrics), verified by `model.load_model` before anything is unpickled.
 """
 from __future__ import annotations
 
-import json
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Dict, List, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .second_opinion import ARTIFACT, LABELS, MANIFEST
+from .second_opinion import LABELS
 
 
 class LabelHeads(BaseEstimator):
@@ -98,25 +96,13 @@ def _single_precision(pipeline: Any) -> None:
 
 def save_label_model(pipeline: Any, out_dir: Path, *, thresholds: Dict[str, float], training: Dict[str, Any],
                      metrics: Dict[str, Any]) -> Dict[str, Any]:
-    import joblib
+    from .model import write_model
 
-    from .model import library_versions, sha256_file
-
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    artifact = out_dir / ARTIFACT
     _single_precision(pipeline)
-    joblib.dump(pipeline, artifact, compress=3)
-    manifest = {
-        "artifact": ARTIFACT,
-        "sha256": sha256_file(artifact),
-        "versions": library_versions(),
+    return write_model(pipeline, out_dir, {
         "labels": list(LABELS),
         "thresholds": thresholds,
         "features": ["narrative (hashed tf-idf words 1-2, 2^18)", "narrative (hashed tf-idf chars 2-5, 2^20)"],
         "training_data": training,
         "metrics": metrics,
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-    }
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return manifest
+    })

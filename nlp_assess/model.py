@@ -131,31 +131,33 @@ def library_versions() -> Dict[str, str]:
             "scipy": scipy.__version__, "joblib": joblib.__version__, "nlp_assess": __version__}
 
 
-def save_model(pipeline: Any, out_dir: Path, *, training: Dict[str, Any], metrics: Dict[str, Any],
-               extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+def write_model(pipeline: Any, out_dir: Path, fields: Dict[str, Any]) -> Dict[str, Any]:
+    """Dump `pipeline` to `out_dir/model.joblib` and write `manifest.json`: the artifact's
+    sha256, library versions and date, plus `fields` (what `load_model` and the card need)."""
     import joblib
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     artifact = out_dir / ARTIFACT
-    _plain_vocabularies(pipeline)
     joblib.dump(pipeline, artifact, compress=3)
-    manifest = {
-        "artifact": ARTIFACT,
-        "sha256": sha256_file(artifact),
-        "versions": library_versions(),
+    manifest = {"artifact": ARTIFACT, "sha256": sha256_file(artifact), "versions": library_versions(),
+                "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"), **fields}
+    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return manifest
+
+
+def save_model(pipeline: Any, out_dir: Path, *, training: Dict[str, Any], metrics: Dict[str, Any],
+               extra: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    _plain_vocabularies(pipeline)
+    return write_model(pipeline, out_dir, {
         "classes": list(pipeline.classes_),
         "class_scores": CLASS_SCORE,
         "band_cuts": list(BAND_CUTS),
         "features": ["narrative (tf-idf words 1-2)", "narrative (tf-idf chars 3-5)"] + list(FINDING_FEATURES),
         "training_data": training,
         "metrics": metrics,
-        "created": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
-    }
-    if extra:
-        manifest.update(extra)
-    (out_dir / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return manifest
+        **(extra or {}),
+    })
 
 
 def _plain_vocabularies(pipeline: Any) -> None:

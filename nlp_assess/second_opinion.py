@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence
 
 LABELS = ("child_present", "voice")
-ARTIFACT = "model.joblib"
-MANIFEST = "manifest.json"
 
 
 def default_label_model_dir() -> Path:
