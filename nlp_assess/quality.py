@@ -12,15 +12,16 @@ from .features import feature_row, to_matrix
 from .model import CLASSES, bands_from_scores, quadratic_kappa
 
 
-def assess_for_training(records: Sequence[Dict[str, Any]]) -> Tuple[np.ndarray, List[Dict[str, Any]]]:
+def assess_for_training(records: Sequence[Dict[str, Any]],
+                        second_opinion: bool = False) -> Tuple[np.ndarray, List[Dict[str, Any]]]:
     """Run the pipeline and the review detector on records (as one batch); the model's inputs.
-    The findings are the rules' alone: the trained second opinion (label_model.py) was fitted
-    on the same dev records and would hand the quality model near-gold labels it never gets
-    on new records."""
+    For training the findings are the rules' alone (the default): the trained second opinion
+    (label_model.py) was fitted on the dev records and would hand the quality model near-gold
+    labels it never gets on new records. Evaluate with `second_opinion=True`, as `score` runs."""
     from .scoring import assess
 
     inputs = [{k: v for k, v in r.items() if k not in ("labels", "meta")} for r in records]
-    rows = list(assess(inputs, quality=False, second_opinion=False))
+    rows = list(assess(inputs, quality=False, second_opinion=second_opinion))
     return to_matrix([feature_row(rec, row) for rec, row in zip(inputs, rows)]), rows
 
 
