@@ -103,7 +103,7 @@ def validate(raw: Dict[str, object], index: int, mapping: Optional[Dict[str, str
         if len(v) > MAX_TEXT_CHARS:
             row.error = f"{name} is too long ({len(v):,} characters; the limit is {MAX_TEXT_CHARS:,})"
             return row
-    if not str(rec["narrative"]).strip():
+    if rec["narrative"] is None or not str(rec["narrative"]).strip():
         row.error = "narrative is empty"
         return row
     row.record = rec

@@ -9,7 +9,7 @@ import time
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from nlp_assess import assess
@@ -118,6 +118,7 @@ raw_value = st.one_of(record_text, st.none(), st.integers(), st.booleans(), st.l
 @given(st.lists(st.fixed_dictionaries({"record_id": st.one_of(record_text, st.integers()), "narrative": raw_value},
                                       optional={"supervisor_review": raw_value, "children_present_field": raw_value}),
                 max_size=6))
+@example([{"record_id": "0", "narrative": None, "supervisor_review": "0\x000"}])  # found by hypothesis
 def test_any_unicode_records_give_one_row_each(records):
     rows = list(assess(records, quality=False))
     assert len(rows) == len(records)
@@ -126,7 +127,7 @@ def test_any_unicode_records_give_one_row_each(records):
         if row["status"] == "ok":
             assert row["record_id"] == str(rid).strip()
             for ev in row["evidence"]:
-                text = rec[ev["field"]]
+                text = rec[ev["field"]].replace("\x00", " ")  # NUL bytes become spaces (README)
                 assert 0 <= ev["start"] < ev["end"] <= len(text) and text[ev["start"]:ev["end"]] == ev["text"]
         else:
             assert row["error"] and "\n" not in row["error"]
@@ -244,3 +245,9 @@ def test_stdin_to_stdout(batch):
     res = subprocess.run([sys.executable, "-m", "nlp_assess", "score", "-", "-q"], input=batch.read_bytes(),
                          capture_output=True, env={**os.environ, "NO_COLOR": "1"})
     assert res.returncode == 1 and len(res.stdout.splitlines()) == 300 and res.stderr == b""
+
+
+def test_null_narrative_is_an_error_row():
+    """A JSON null narrative is no text: an error row, not the word "None" scored."""
+    rows = list(assess([{"record_id": "1", "narrative": None}], quality=False))
+    assert rows[0]["status"] == "error" and rows[0]["error"] == "narrative is empty"
