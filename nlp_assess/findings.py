@@ -59,7 +59,6 @@ def record_findings(narrative: Dict[str, Any], review: Optional[Dict[str, Any]],
         "na_despite_presence": na_despite_presence(children_field, present),
         "minimising_language": bool(minimising),
         "evidence": evidence,
-        "second_opinion": second_opinion,
     }
 
 

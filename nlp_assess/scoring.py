@@ -19,9 +19,9 @@ from spacy.tokens import Doc
 
 from .artefacts import clean, restore
 from .findings import record_findings
-from .second_opinion import LabelModel, overrides
 from .model import QualityModel  # noqa: F401  (the scorer used here, importable from here as before)
 from .records import InputRow, rows_from_dicts
+from .second_opinion import LabelModel, overrides
 
 OUTPUT_FIELDS = ("record_id", "status", "error", "child_present", "demeanour_recorded", "voice",
                  "referral_recorded", "review_copy_paste", "copy_of", "review_similarity", "na_despite_presence",
@@ -225,8 +225,9 @@ def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]
     With `quality` each assessed row gets the classifier's score, band, probabilities and
     reasons (the shipped model unless `model`). With `second_opinion` (the default) the
     trained classifier overrules the rules' child_present and voice where it is confident (the
-    shipped label model unless `labeller`); without it the rules decide alone. `jobs` > 1 scores chunks in that many worker
-    processes (each loads the pipeline and model once). `skip` leaves out the first rows (to
+    shipped label model unless `labeller`, a `second_opinion.LabelModel`); without it the rules
+    decide alone. `jobs` > 1 scores chunks in that many worker processes (each loads the
+    pipeline and models once). `skip` leaves out the first rows (to
     resume a run; the review pass still reads them all). `on_review_pass` is called with the
     review pass once it has read the batch (to count rows or duplicate ids)."""
     if not callable(rows):

@@ -214,9 +214,9 @@ def load_models(model_dir, jobs: int, labels: bool = True):
     one job they load beside spaCy's start-up (model.start_quality_model), and a refused model
     still stops the run before anything is read or written; with --jobs N each worker loads
     its own, so they are verified here."""
-    from ..second_opinion import LabelModel
     from ..model import BackgroundModel, QualityModel, start_quality_model
     from ..scoring import get_pipeline
+    from ..second_opinion import LabelModel
 
     if jobs > 1:
         return QualityModel(model_dir), LabelModel() if labels else None
