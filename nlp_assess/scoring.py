@@ -182,11 +182,11 @@ def score_chunk(items: List[Tuple[InputRow, Review]], nlp: Language, model: Opti
 _WORKER: Dict[str, Any] = {}
 
 
-def _init_worker(model_dir, quality: bool, label_model_dir) -> None:
+def _init_worker(model_dir, quality: bool, second_opinion: bool, label_model_dir) -> None:
     """Load the pipeline and models once per worker process."""
     _WORKER["nlp"] = get_pipeline()
     _WORKER["model"] = QualityModel(model_dir) if quality else None
-    _WORKER["labeller"] = LabelModel(label_model_dir) if label_model_dir is not False else None
+    _WORKER["labeller"] = LabelModel(label_model_dir) if second_opinion else None
 
 
 def _score_in_worker(items: List[Tuple[InputRow, Review]]) -> List[Dict[str, Any]]:
@@ -194,14 +194,14 @@ def _score_in_worker(items: List[Tuple[InputRow, Review]]) -> List[Dict[str, Any
 
 
 def _scored_in_pool(chunks: Iterator[List[Tuple[InputRow, Review]]], jobs: int, model_dir,
-                    quality: bool, label_model_dir) -> Iterator[List[Dict[str, Any]]]:
+                    quality: bool, second_opinion: bool, label_model_dir) -> Iterator[List[Dict[str, Any]]]:
     """score_chunk over worker processes, in order, with at most 2 chunks per worker in flight
     (the input is streamed, never read ahead into memory)."""
     import multiprocessing
     from collections import deque
 
     ctx = multiprocessing.get_context("spawn")  # no fork of a parent with BLAS threads
-    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_dir, quality, label_model_dir)) as pool:
+    with ctx.Pool(jobs, initializer=_init_worker, initargs=(model_dir, quality, second_opinion, label_model_dir)) as pool:
         pending: deque = deque()
         for chunk in chunks:
             pending.append(pool.apply_async(_score_in_worker, (chunk,)))
@@ -251,9 +251,11 @@ def assess_rows(rows: Union[Iterable[InputRow], Callable[[], Iterable[InputRow]]
             yield chunk
 
     if jobs > 1:
-        label_model_dir = (labeller.model_dir if labeller is not None else None) if second_opinion else False
+        # each worker loads its own classifier: the one given, or the shipped one (which is also
+        # what a side process serving opinions, model.BackgroundModel, holds)
+        label_model_dir = labeller.model_dir if isinstance(labeller, LabelModel) else None
         scored = _scored_in_pool(chunks(), jobs, model.model_dir if model is not None else None, quality,
-                                 label_model_dir)
+                                 second_opinion, label_model_dir)
     else:
         nlp = nlp or get_pipeline()
         if quality and model is None:

@@ -41,6 +41,14 @@ def overrides(rules: Dict[str, Any], opinion: Dict[str, Dict[str, Any]],
     return out
 
 
+def pipeline_opinions(pipeline: Any, texts: Sequence[str]) -> List[Dict[str, Dict[str, Any]]]:
+    """Per text, per label, the classifier's most probable value and its probability: the
+    features step, then `label_model.LabelHeads.opinions`."""
+    if not texts:
+        return []
+    return pipeline.named_steps["heads"].opinions(pipeline[:-1].transform(list(texts)))
+
+
 class LabelModel:
     """The saved second-opinion model, verified and loaded once: `opinions(texts)`."""
 
@@ -56,6 +64,4 @@ class LabelModel:
                 from None
 
     def opinions(self, texts: Sequence[str]) -> List[Dict[str, Dict[str, Any]]]:
-        if not texts:
-            return []
-        return self.pipeline.named_steps["heads"].opinions(self.pipeline[:-1].transform(list(texts)))
+        return pipeline_opinions(self.pipeline, texts)

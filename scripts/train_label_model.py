@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from nlp_assess.evaluate import macro_prf  # noqa: E402
 from nlp_assess.label_model import make_label_pipeline, save_label_model  # noqa: E402
-from nlp_assess.second_opinion import LABELS, overrides  # noqa: E402
+from nlp_assess.second_opinion import LABELS, overrides, pipeline_opinions  # noqa: E402
 from nlp_assess.quality import data_hash  # noqa: E402
 
 THRESHOLDS = (0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
@@ -48,7 +48,7 @@ def round_scores(records, first_look):
         held = [r for r in records if style_round.get(r["meta"]["style"]) == rnd]
         print(f"round {rnd}: fitting on {len(train)} dev records, scoring {len(held)}", file=sys.stderr, flush=True)
         model = make_label_pipeline().fit([r["narrative"] for r in train], targets(train))
-        opinions = model.named_steps["heads"].opinions(model[:-1].transform([r["narrative"] for r in held]))
+        opinions = pipeline_opinions(model, [r["narrative"] for r in held])
         out[rnd] = {}
         for t in (None,) + THRESHOLDS:
             pred = {"child_present": [], "voice": []}
