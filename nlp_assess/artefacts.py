@@ -25,12 +25,15 @@ _RULES = load_json("export_artefacts.json")
 _BLOCK = set(_RULES["block_tags"])
 _TAG_NAMES = "|".join(sorted(_BLOCK | set(_RULES["inline_tags"]), key=len, reverse=True))
 # a tag, an entity, or a hyphen + line break inside a lower-case word
-# and a redaction placeholder for a name ("<PERSON_3>", "[NAME]")
+# and a redaction placeholder for a name ("<PERSON_3>", "[NAME]"), a template's prompt ("[Y/N]")
+# or the brackets of an answer typed into a template's box ("Names/ages: [Isla KERR 8]")
 _REDACTION = _RULES["redaction"]
+_TEMPLATE = _RULES["template"]
 _ARTEFACT = re.compile(
     r"(?P<tag></?(?P<name>%s)\b[^<>]{0,200}>)|(?P<entity>&(?:#\d{1,7}|#x[0-9a-f]{1,6}|[a-z][a-z0-9]{1,31});)"
     r"|(?P<hyphen>(?<=[a-z])-[ \t]*\r?\n[ \t]*(?=[a-z]))" % _TAG_NAMES
-    + r"|(?P<numbered>%s)|(?P<bare>%s)" % (_REDACTION["numbered"], _REDACTION["bare"]), re.I)
+    + r"|(?P<numbered>%s)|(?P<bare>%s)" % (_REDACTION["numbered"], _REDACTION["bare"])
+    + r"|(?P<prompt>%s)|(?P<filled>%s)" % (_TEMPLATE["prompt"], _TEMPLATE["filled"]), re.I | re.M)
 _DICTATION = _RULES["dictation"]
 _SPOKEN = {k.lower(): v for k, v in _DICTATION["spoken"].items()}
 _DICTATED = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(m) for m in _DICTATION["markers"]), re.I)
@@ -108,6 +111,15 @@ def clean(text: str) -> Cleaned:
             out = m.group("letters").replace(" ", "")
         elif m.lastgroup == "number":  # "Tyler eleven", "thirty six" -> "Tyler 11", "36"
             out = str(number_in_words(m.group("number").lower()))
+        elif m.lastgroup == "filled":  # the answer, without its brackets, keeps its own offsets
+            pieces.append(text[last:m.start()])
+            origin.extend(range(last, m.start()))
+            ends.extend(range(last + 1, m.start() + 1))
+            pieces.append(m.group("filled_text"))
+            origin.extend(range(m.start() + 1, m.end() - 1))
+            ends.extend(range(m.start() + 2, m.end()))
+            last = m.end()
+            continue
         elif m.lastgroup in ("numbered", "bare"):  # "<PERSON_3>" -> "Anonc", "[NAME]" -> "Anon"
             number = re.search(r"\d+", m.group(0))
             out = _REDACTION["stand_in"] + (_letters(int(number.group(0))) if number else "")
@@ -118,7 +130,7 @@ def clean(text: str) -> Cleaned:
             if out == m.group("entity"):
                 continue  # not an entity html knows ("&nbspx;")
         else:
-            out = ""  # "chil-\ndren" -> "children"
+            out = ""  # "chil-\ndren" -> "children"; a template's prompt
         pieces.append(text[last:m.start()])
         origin.extend(range(last, m.start()))
         ends.extend(range(last + 1, m.start() + 1))

@@ -86,3 +86,31 @@ def test_redaction_placeholders_become_names_with_a_map_back():
     assert row["child_present"] == "yes" and row["voice"] == "recorded"
     assert all(text[e["start"]:e["end"]] == e["text"] for e in row["evidence"])
     assert any(e["text"] == "<PERSON_3>" for e in row["evidence"] if e["label"] == "CHILD_PRESENT")
+
+
+TEMPLATE = ("Children present: [Y/N] Y\nNames/ages: [Isla KERR 8]\nLocation of child(ren) during incident: [bedroom]\n"
+            "Seen by officer? [Y/N] Y\nDemeanour/presentation: [sat up in bed, tearful, holding a teddy]\n"
+            "Spoken to? [delete as appropriate] YES\nIf NO - reason: [   ]\n"
+            "VOC: said daddy was shouting at mummy and she put the duvet over her head\n"
+            "CCN submitted: [Y/N] Y   Op Encompass: [Y/N]\nChild seen: [x]\nNames: [CHILD 1]")
+
+
+def test_template_prompts_removed_and_answers_unbracketed():
+    c = clean(TEMPLATE)
+    assert "Children present:  Y\nNames/ages: Isla KERR 8\n" in c.text
+    assert "Spoken to?  YES\nIf NO - reason: \n" in c.text
+    assert "CCN submitted:  Y   Op Encompass: \n" in c.text
+    # tick boxes and placeholders are not template answers
+    assert c.text.endswith("Child seen: [x]\nNames: [CHILD 1]")
+    assert maps_back(TEMPLATE, "Isla KERR 8") == "Isla KERR 8"
+    assert maps_back(TEMPLATE, "sat up in bed") == "sat up in bed"
+
+
+def test_template_record_reads_its_answers():
+    # (a template half filled in: the prompt before an answer does not hide it, decision in the README)
+    row = next(assess([{"record_id": "1", "narrative": TEMPLATE}], quality=False, second_opinion=False))
+    assert row["child_present"] == "yes" and row["voice"] == "recorded" and row["referral_recorded"] is True
+    assert all(TEMPLATE[e["start"]:e["end"]] == e["text"] for e in row["evidence"])
+    blank = TEMPLATE.replace("[Y/N] Y\nNames", "[Y/N] Y/N\nNames").replace("[Y/N] Y ", "[Y/N] ")
+    assert next(assess([{"record_id": "2", "narrative": blank}], quality=False, second_opinion=False))[
+        "referral_recorded"] is False

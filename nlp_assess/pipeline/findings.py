@@ -1648,11 +1648,14 @@ class NarrativeFindings(People):
 
     def _answered_no(self, doc: Doc, s: Span) -> bool:
         """"VPRF N.", "VPRF - No", "Referral? Not required": the mention answered "no" in line
-        (not "VPRF No. 4471", a reference number)."""
+        (not "VPRF No. 4471", a reference number), or its form box left blank ("Op Encompass: ")."""
         j = s.end
         while j < len(doc) and j - s.end < 3 and (doc[j].text in self.answer_separators or doc[j].is_space
                                                    or doc[j].lower_ in self.answer_verbs):
             j += 1  # "Referral made\tN", "VPRF submitted - No"
+        colons = [t.i for t in doc[s.end:j] if t.text == ":"]
+        if colons and all(t.is_space for t in doc[colons[-1] + 1:j]) and (j >= len(doc) or "\n" in doc[j - 1].text):
+            return True  # a form's box left blank ("Op Encompass: " at the end of its line)
         if j >= len(doc) or doc[j].lower_ not in self.negative_answers:
             return False
         return not any(any(c.isdigit() for c in t.text) for t in doc[j + 1:j + 4])
