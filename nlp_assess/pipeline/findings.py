@@ -310,7 +310,9 @@ class NarrativeFindings(People):
                 else "unplaced"
         if any(c.isalpha() for c in first) and any(w in label for w in self.present_words) \
                 and first not in self.not_an_answer and value.lower().strip(" .") not in self.unknown_values \
-                and not any(box in value for box in self.unticked + self.ticked):
+                and not any(box in value for box in self.unticked + self.ticked) \
+                and not self.unknown_answer.match(value, re.match(r"\W*[\w/]+", value).end()):
+            # ("Children present: CYP - N/K" is an answer of its own: not known)
             return "present"  # "Child present - fine", "Children present: asleep upstairs": described, so there
         return "heading"
 
