@@ -254,6 +254,11 @@ class NarrativeFindings(People):
                 return heading_label(self._text(doc)[hs:he])
         return None
 
+    def _observation_heading(self, label: Optional[str]) -> bool:
+        """An observation heading, or one made of them ("demeanour/presentation")."""
+        return label is not None and (label in self.observation_headings or "/" in label and all(
+            part.strip() in self.observation_headings for part in label.split("/")))
+
     def _box(self, fragment: str, at_end: bool) -> Optional[str]:
         """"ticked" or "unticked" when `fragment` ends (or starts) with a tick box."""
         test = fragment.endswith if at_end else fragment.startswith
@@ -918,7 +923,7 @@ class NarrativeFindings(People):
                 continue  # "THE KIDS ARE TRYING TO CALM HIM DOWN": a verb done to someone, not a state
             if any(stem in s.text.lower() for stem in self.injury_stems) and not any(
                     p.sent == sent_of[s.start] for p in persons if p.kind != "officer") \
-                    and self._heading_over(doc, s.start) not in self.observation_headings:
+                    and not self._observation_heading(self._heading_over(doc, s.start)):
                 continue  # a bare "No injuries." names no one: in a DA record it is the victim's, by default
             at = s.start - 1 if s.start > 0 and doc[s.start - 1].text in self.very_abbreviations else s.start
             who = self.speaker(at, sent_of[s.start], persons, r.quoted, skip_officers=True)  # ("v upset": very)
@@ -936,7 +941,7 @@ class NarrativeFindings(People):
             if after is not None:  # "no injuries to Ms Carr", "no marks on the baby"
                 who = after
             if not r.ok_child(who) and (who is None or who.sent != sent_of[s.start]) \
-                    and self._heading_over(doc, s.start) in self.observation_headings:
+                    and self._observation_heading(self._heading_over(doc, s.start)):
                 # "Demeanour: jaw clenched, knee going": the officer's note on the block's child
                 who = next((p for p in reversed(persons) if p.start < s.start and r.ok_child(p)), who)
             at_the_time = _q(s).get("temporality") not in ("historical", "habitual", "hypothetical")
