@@ -1426,24 +1426,29 @@ class NarrativeFindings(People):
             return r.children_at(s)
         return None
 
+    def _reason_cue(self, r: "_Reading", s: Span, minimising: List[Span]) -> bool:
+        """A reason cue (NO_VOICE_REASON) that gives a reason, before asking whose it is."""
+        if s.label_ != "NO_VOICE_REASON" or self._not_a_reason(r, s) or _q(s).get("temporality") == "hypothetical":
+            return False  # (not "Archie may need an ABE": a plan is a reason, a possibility is not)
+        if any(m.start < s.end and s.start < m.end for m in minimising):
+            return False  # "too small to understand anything": minimising, not a reason (decision 60)
+        if s.id_ == "because" and any(r.sent_of[m.start] == r.sent_of[s.start] and m[0].lower_ == "too"
+                                      for m in minimising):
+            return False  # "not spoken to as she's too young to know what was going on": the same (decision 60)
+        # "not spoken to due to time": not a reason the rubric accepts (decisions 8, 39); but asleep and
+        # deliberately not woken is one whatever the hour, and so is a recorded refusal whatever its
+        # grounds ("the IP refused saying they had school in the morning")
+        return not (_q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
+            s.id_ == "refused" and "NEGATED" not in _q(s).get("modifiers", [])))
+
     def _reasons(self, r: "_Reading") -> List[Tuple[Span, Person]]:
         """Why a child was not spoken to, and about whom: reason cues in the text, then a form's
         "Reason not spoken to:" box."""
         reasons: List[Tuple[Span, Person]] = []
         minimising = [m for m in r.mentions if m.label_ == "MINIMISING"]
         for s in r.mentions:
-            if s.label_ != "NO_VOICE_REASON" or self._not_a_reason(r, s) or _q(s).get("temporality") == "hypothetical":
-                continue  # (not "Archie may need an ABE": a plan is a reason, a possibility is not)
-            if any(m.start < s.end and s.start < m.end for m in minimising):
-                continue  # "too small to understand anything": minimising, not a reason (decision 60)
-            if s.id_ == "because" and any(r.sent_of[m.start] == r.sent_of[s.start] and m[0].lower_ == "too"
-                                          for m in minimising):
-                continue  # "not spoken to as she's too young to know what was going on": the same (decision 60)
-            if _q(s).get("presence") == "absent" and s.id_ != "asleep_not_woken" and not (
-                    s.id_ == "refused" and "NEGATED" not in _q(s).get("modifiers", [])):
-                continue  # "not spoken to due to time": not a reason the rubric accepts (decisions 8, 39);
-                # but asleep and deliberately not woken is one whatever the hour, and so is a recorded
-                # refusal whatever its grounds ("the IP refused saying they had school in the morning")
+            if not self._reason_cue(r, s, minimising):
+                continue
             who = self._reason_subject(r, s)
             if who is None:
                 continue
@@ -1455,8 +1460,12 @@ class NarrativeFindings(People):
         for hs, he, value in doc._.headings or []:
             label = heading_label(text[hs:he])
             answer = self.ticked_value(value).strip(" _-.")
+            ticked = answer != value.strip(" _-.")
+            named = re.match(r"(?i)(reason|why)\s*:\s*", answer)
+            if named:  # "If NO - reason: 5 months old": a heading in two parts
+                label, answer = f"{label} - {named.group(1).lower()}", answer[named.end():]
             # "VOC: too young", "Voice of the child: N/A - 3 month old baby": the box gives the reason
-            age_reason = label in self.voice_headings and len(answer.split()) <= 6 \
+            age_reason = (label in self.voice_headings or label in self.reason_headings) and len(answer.split()) <= 6 \
                 and self.voice_box_reasons.match(answer) is not None \
                 and not any(r.ok_child(p) and p.age is not None and p.age >= 5 for p in r.persons)
             # (not for a school-age child: "Poppy 7, Archie 2 ... Voice of child: N/A - too young")
@@ -1467,9 +1476,10 @@ class NarrativeFindings(People):
             if span is None or not any(r.ok_child(p) for p in r.persons) or any(
                     m.start >= span.start and m.end <= span.end for m, _ in reasons):
                 continue
-            ticked = answer != value.strip(" _-.")
+            if any(span.start <= m.start < span.end for m in minimising):
+                continue  # "If NO - reason: too young to know what was going on" (decision 60)
             if not ticked and not age_reason and (
-                    not any(m.label_ == "NO_VOICE_REASON" and span.start <= m.start < span.end for m in r.mentions)
+                    not any(span.start <= m.start < span.end and self._reason_cue(r, m, minimising) for m in r.mentions)
                     or any(span.start <= c.start < span.end for c, _ in r.speech_by)):
                 continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
             reasons.append((span, r.child_named_in(text[hs:he]) or r.children_at(span)))
