@@ -32,9 +32,13 @@ def adapt_tokenizer(nlp: Language) -> None:
         upper = key.upper()
         if key.islower() and upper not in rules and "".join(p[ORTH] for p in pieces).upper() == upper:
             rules[upper] = [{**p, ORTH: p[ORTH].upper()} for p in pieces]
+    norms = load_json("norms.json")
+    for word in norms["whole_tokens"]:  # "O/S" is one word, not "O", "/", "S"
+        for form in {word, word.upper(), word.title()}:
+            rules[form] = [{ORTH: form}]
     nlp.tokenizer.rules = rules
     # hurried-log shorthand reads as the word it stands for in phrase rules ("kids @ their dads")
-    for short, word in load_json("norms.json")["norms"].items():
+    for short, word in norms["norms"].items():
         for form in {short, short.upper(), short.title()}:  # "DIDNT" in ALL-CAPS logs too
             nlp.vocab[form].norm_ = word
 
