@@ -113,6 +113,9 @@ class AgeAttacher:
         self.titles = set(words["male_titles"]) | set(words["female_titles"])
         self.age_noun_endings = tuple(words["age_noun_endings"])
         self.age_hedges = set(words["age_hedges"])  # "who I believe is 8"
+        not_age = words["is_number_not_age"]  # "Gemma is 16 wks pregnant", "Kyle was 10 minutes late"
+        self.not_age_units, self.pregnancy_units = set(not_age["units"]), set(not_age["pregnancy_units"])
+        self.pregnancy_words = set(not_age["pregnancy"])
         self.animal_words = set(words["animal_words"])  # "a 12 week old French bulldog": not a child
         self.kin_order_words = set(words["kin_order_words"])  # "their younger son, Kai (12)"
         self.partner_words = set(words["partner_words"])  # "(partner, 2 yrs)": a child's age is no partner's
@@ -128,6 +131,13 @@ class AgeAttacher:
         first_names = load_json("first_names.json")
         self.first_names = set(first_names["male"]) | set(first_names["female"])
 
+
+    def _not_an_age(self, doc: Doc, i: int) -> bool:
+        """The number at i is a measure, not an age: "16 wks pregnant", "10 minutes"."""
+        nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
+        after = doc[i + 2].lower_ if i + 2 < len(doc) else ""
+        return nxt in self.not_age_units or nxt in self.pregnancy_words or (
+            nxt in self.pregnancy_units and after in self.pregnancy_words)
     def __call__(self, doc: Doc) -> Doc:
         if self.spans_key not in doc.spans:
             return doc
@@ -320,7 +330,7 @@ class AgeAttacher:
                     and tok.lower_ not in self.not_names and tok.i not in taken and verb.lower_ in ("is", "was", "aged") \
                     and num.is_digit and len(num.text) <= 2 and (int(num.text) < ADULT_AGE or (
                         num.i + 1 == len(doc) or doc[num.i + 1].text in ("(", ",", ".", ";")
-                        or doc[num.i + 1].lower_ in ("years", "yrs", "and"))):
+                        or doc[num.i + 1].lower_ in ("years", "yrs", "and"))) and not self._not_an_age(doc, num.i):
                 first = tok.i  # the whole name: "the girl Demi ALCOCK is 17"
                 while first > 0 and first > tok.i - 2 and doc[first - 1].is_alpha and doc[first - 1].is_title \
                         and not doc[first - 1].is_stop and doc[first - 1].lower_ not in self.not_names \
