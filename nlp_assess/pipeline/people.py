@@ -60,6 +60,7 @@ class Person:
     heading: bool = False
     possessor: bool = False  # "the complainer's" in "the complainer's bairn"
     prep_object: bool = False  # "mum" in "with mum in the room"
+    agent: bool = False  # "PC 7781" in "spoken to by PC 7781": the doer of a passive, after "by"
     age: Optional[float] = None
     block_child: Optional[int] = None  # start of the child whose "CHILD 1: <name>" block this mention is in
     addressee: bool = False  # "her" in "spoke to her": who the next "she said" most likely is
@@ -130,6 +131,7 @@ class People:
             while j >= 0 and doc[j].lower_ in ("the", "her", "his", "their", "my", "a", "an", "both", "its"):
                 j -= 1
             p.prep_object = j >= 0 and doc[j].lower_ in self.prepositions
+            p.agent = j >= 0 and doc[j].lower_ == "by"
             if p.start > 0 and doc[p.start - 1].lower_ in ("her", "his"):
                 p.owner = "she" if doc[p.start - 1].lower_ == "her" else "he"
         # a name takes the gender of the noun right before it: "her son Riley (4)"
@@ -343,6 +345,10 @@ class People:
         # objects of a preposition ("spoken to with mum in the room") are rarely the speaker; when
         # all are, the one spoken to is ("SPOKE TO KYLE IN KITCHEN WITH DAD - SAID ...")
         subjects = [p for p in before if not (p.start > 0 and p.prep_object)]
+        if subjectless and not subjects and any(q.kind == "officer" and q.agent for q in before):
+            # "KAYLA BISHOP 16 FOUND CRYING. SPOKEN TO BY PC 7781 (WITH IP PRESENT) - SAYS ...": the
+            # officer is the passive's agent; the one spoken to is the subject carried over
+            before = []
         before = subjects or [p for p in before if p.addressee] or before
         if before:
             p = before[-1]
