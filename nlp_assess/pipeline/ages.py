@@ -131,13 +131,13 @@ class AgeAttacher:
         first_names = load_json("first_names.json")
         self.first_names = set(first_names["male"]) | set(first_names["female"])
 
-
     def _not_an_age(self, doc: Doc, i: int) -> bool:
         """The number at i is a measure, not an age: "16 wks pregnant", "10 minutes"."""
         nxt = doc[i + 1].lower_ if i + 1 < len(doc) else ""
         after = doc[i + 2].lower_ if i + 2 < len(doc) else ""
         return nxt in self.not_age_units or nxt in self.pregnancy_words or (
             nxt in self.pregnancy_units and after in self.pregnancy_words)
+
     def __call__(self, doc: Doc) -> Doc:
         if self.spans_key not in doc.spans:
             return doc
