@@ -200,7 +200,7 @@ class AgeAttacher:
             else:
                 age = age_from_dob(a.text, doc._.record_date) if a.id_ == "dob" else age_in_years(a.text)
             following = doc[a.end].lower_ if a.end < len(doc) else ""
-            if age is None or following in ("pregnant", "gestation", "gone"):
+            if age is None or following in self.pregnancy_words:
                 continue  # "28 weeks pregnant" is not anyone's age
             label = "CHILD" if age < ADULT_AGE else "ADULT"
             after = next((p for p in people if p.start == a.end or p.start == a.end + 1 and doc[a.end].lower_ == "old"),

@@ -1446,9 +1446,8 @@ class NarrativeFindings(People):
         "Reason not spoken to:" box."""
         reasons: List[Tuple[Span, Person]] = []
         minimising = [m for m in r.mentions if m.label_ == "MINIMISING"]
-        for s in r.mentions:
-            if not self._reason_cue(r, s, minimising):
-                continue
+        cues = [s for s in r.mentions if self._reason_cue(r, s, minimising)]  # also what a box's free text needs
+        for s in cues:
             who = self._reason_subject(r, s)
             if who is None:
                 continue
@@ -1479,7 +1478,7 @@ class NarrativeFindings(People):
             if any(span.start <= m.start < span.end for m in minimising):
                 continue  # "If NO - reason: too young to know what was going on" (decision 60)
             if not ticked and not age_reason and (
-                    not any(span.start <= m.start < span.end and self._reason_cue(r, m, minimising) for m in r.mentions)
+                    not any(span.start <= m.start < span.end for m in cues)
                     or any(span.start <= c.start < span.end for c, _ in r.speech_by)):
                 continue  # free text must give a reason, in the officer's words ("mum said they're fine, asleep" is not)
             reasons.append((span, r.child_named_in(text[hs:he]) or r.children_at(span)))
