@@ -1574,8 +1574,11 @@ class NarrativeFindings(People):
                           and _q(r.by_pos[(p.start, p.end)]).get("presence") == "present"]
         # an observation or words attributed to a child the record says was not there ("no other
         # persons, adults or children, were found. No injuries were seen") do not bring them back
+        # nor, in a record of a call, do they bring back a named child the record placed elsewhere
+        # ("Lexi ... staying with her father ... her father has since rung to say Lexi is very upset")
         implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")
-                   and p.kind != "pet" and not (remote and p.status == "elsewhere")]
+                   and p.kind != "pet" and not (remote and (p.status == "elsewhere" or p.named and (
+                       p.first_name in away and p.first_name not in there)))]
         if present or implied:
             child_present = "yes"
         elif not any(not p.in_quote for p in absent) and not adult_children \
