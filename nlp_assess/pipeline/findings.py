@@ -360,6 +360,7 @@ class NarrativeFindings(People):
         return pointer is None or not any(w in said[:pointer.start()] for w in self.present_words)
 
     def presence(self, doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
+        starts = {p.start for p in persons}
         for p in persons:
             if p.kind != "child":
                 continue
@@ -381,6 +382,8 @@ class NarrativeFindings(People):
             elif not p.named and (box := self.box_after(doc, p)) is not None:
                 # a form's line: "Child seen [x]" - seen, so there; "Child seen [ ]" says nothing
                 p.status = "present" if box == "ticked" else "unknown"
+            elif p.possessor and (p.end + 1 in starts or p.end + 2 in starts):
+                p.status = "unplaced"  # "Leo's mum was in the kitchen", "Son's father rang 999": the cue places the other
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
                 p.status = q["presence"]
             elif q.get("temporality") in ("historical", "hypothetical") \
