@@ -1532,14 +1532,18 @@ class NarrativeFindings(People):
                 if p.kind == "child" and p.named and p.status in ("absent", "elsewhere")}
         # in a record of a video call, a child placed elsewhere may have seen it on the call: only a
         # room, the address, a heading or a party role brings them back, not "saw" or their state
-        remote = bool(away) and self.remote_call.search(r.text) is not None
+        call = self.remote_call.search(r.text) is not None
+        remote = bool(away) and call
+
+        def strongly_placed(p: Person) -> bool:
+            span = r.by_pos.get((p.start, p.end))
+            return span is not None and bool(self.strong_placements & set(_q(span).get("modifiers", ())))
 
         def supported(p: Person) -> bool:
             if p.heading or p.party:
                 return True
             if remote:
-                span = r.by_pos.get((p.start, p.end))
-                return span is not None and bool(self.strong_placements & set(_q(span).get("modifiers", ())))
+                return strongly_placed(p)
             return placed_at_scene(p) or p.start in r.described or p.start in heard_or_seen
 
         there = {p.first_name for p in persons if p.kind == "child" and p.named and supported(p)}
@@ -1558,11 +1562,13 @@ class NarrativeFindings(People):
             for p in present:
                 p.status = "unplaced"
             present = []
-        if absent and present and not any(p.heading or placed_at_scene(p) or p.party or p.start in r.described
-                                          for p in present):
+        if absent and present and not any(p.heading or p.party or p.start in r.described or placed_at_scene(p) and (
+                not call or strongly_placed(p) or p.named and p.first_name not in away) for p in present):
             # the narrative said where the children were ("at their nan's", "not at the address"):
             # a later bare mention ("VPRF for Archie", "asked where the children were") does not
-            # put a child back at the scene; only a placement, an observation or words do
+            # put a child back at the scene; only a placement, an observation or words do (and in a
+            # record of a call, where "the boys saw it" may be on the screen, only a room, the address
+            # or a named child placed nowhere else)
             present = []
         if any(any(ph in r.sents[k].text.lower() for ph in self.whole_time_absence)
                for p in absent for k in (p.sent, p.sent + 1) if k < len(r.sents)):
