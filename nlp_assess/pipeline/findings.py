@@ -498,8 +498,9 @@ class NarrativeFindings(People):
             if p is None or p.kind != "pronoun":
                 continue
             child = self.resolve(p, persons)
-            if child is not None and child.kind == "child" and child.status == "unplaced":
-                child.status = "present"
+            if child is not None and child.kind == "child" and child.status == "unplaced" and (
+                    child.plural or child.named or p.text.lower() not in ("both", "neither")):
+                child.status = "present"  # (not "V has a child with S. Both state ...": both are two)
 
     # ------------------------------------------------------------------ main
     def _text(self, doc: Doc) -> str:
