@@ -198,6 +198,7 @@ class NarrativeFindings(People):
         self.residence_headings = set(sections["residence_headings"])
         self.voice_headings = set(sections["voice_headings"])
         self.whole_time_absence = list(sections["whole_time_absence"]["phrases"])  # "not ... at any point tonight"
+        self.phone_check = re.compile(sections["phone_check"]["regex"], re.I)  # "Rang the father, who confirmed ..."
         self.remote_call = re.compile(r"\b(?:%s)\b" % "|".join(re.escape(w) for w in sections["remote_call"]["words"]), re.I)
         self.strong_placements = set(sections["remote_call"]["strong_placements"])
         self.revisit_opener = re.compile(sections["revisit"]["openers"], re.I)  # "Revisit 3 days after ..."
@@ -361,6 +362,7 @@ class NarrativeFindings(People):
 
     def presence(self, doc: Doc, persons: List[Person], mentions_by_pos: Dict[Tuple[int, int], Span]) -> None:
         starts = {p.start for p in persons}
+        checked = [m.span() for m in self.phone_check.finditer(self._text(doc))]  # what someone away confirmed by phone
         for p in persons:
             if p.kind != "child":
                 continue
@@ -382,6 +384,8 @@ class NarrativeFindings(People):
             elif not p.named and (box := self.box_after(doc, p)) is not None:
                 # a form's line: "Child seen [x]" - seen, so there; "Child seen [ ]" says nothing
                 p.status = "present" if box == "ticked" else "unknown"
+            elif any(a <= doc[p.start].idx < b for a, b in checked):
+                p.status = "elsewhere"  # "Rang the father, who confirmed both boys are with him"
             elif p.possessor and (p.end + 1 in starts or p.end + 2 in starts):
                 p.status = "unplaced"  # "Leo's mum was in the kitchen", "Son's father rang 999": the cue places the other
             elif q.get("presence") in ("absent", "elsewhere", "other_household"):
