@@ -1568,7 +1568,8 @@ class NarrativeFindings(People):
                 p.status = "unplaced"
             present = []
         if absent and present and not any(p.heading or p.party or p.start in r.described or placed_at_scene(p) and (
-                not call or strongly_placed(p) or p.named and p.first_name not in away) for p in present):
+                not call or strongly_placed(p) or p.named and p.first_name not in away) and not (
+                p.in_quote and not p.named and any(not a.in_quote for a in absent)) for p in present):
             # the narrative said where the children were ("at their nan's", "not at the address"):
             # a later bare mention ("VPRF for Archie", "asked where the children were") does not
             # put a child back at the scene; only a placement, an observation or words do (and in a
