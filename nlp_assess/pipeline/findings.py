@@ -1567,14 +1567,24 @@ class NarrativeFindings(People):
             for p in present:
                 p.status = "unplaced"
             present = []
-        if absent and present and not any(p.heading or p.party or p.start in r.described or placed_at_scene(p) and (
-                not call or strongly_placed(p) or p.named and p.first_name not in away) and not (
-                p.in_quote and not p.named and any(not a.in_quote for a in absent)) for p in present):
+        def holds_scene(p: Person) -> bool:
+            """A present child the narrative's own account of absence does not undo: a heading, a
+            party role, a description, or a placement (in a record of a call, where "the boys saw
+            it" may be on the screen, only one in a room or at the address, or of a named child
+            placed nowhere else; for an unnamed child, not one only inside someone's quoted words,
+            "ask the kids, they're upstairs", when the officer records them absent)."""
+            if p.heading or p.party or p.start in r.described:
+                return True
+            if not placed_at_scene(p):
+                return False
+            if call and not (strongly_placed(p) or p.named and p.first_name not in away):
+                return False
+            return not (p.in_quote and not p.named and any(not a.in_quote for a in absent))
+
+        if absent and present and not any(holds_scene(p) for p in present):
             # the narrative said where the children were ("at their nan's", "not at the address"):
             # a later bare mention ("VPRF for Archie", "asked where the children were") does not
-            # put a child back at the scene; only a placement, an observation or words do (and in a
-            # record of a call, where "the boys saw it" may be on the screen, only a room, the address
-            # or a named child placed nowhere else)
+            # put a child back at the scene; only a placement, an observation or words do
             present = []
         if any(any(ph in r.sents[k].text.lower() for ph in self.whole_time_absence)
                for p in absent for k in (p.sent, p.sent + 1) if k < len(r.sents)):
@@ -1592,8 +1602,8 @@ class NarrativeFindings(People):
         # nor, in a record of a call, do they bring back a named child the record placed elsewhere
         # ("Lexi ... staying with her father ... her father has since rung to say Lexi is very upset")
         implied = [p for p in persons if p.start in heard_or_seen and p.status not in ("absent", "later")
-                   and p.kind != "pet" and not (remote and (p.status == "elsewhere" or p.named and (
-                       p.first_name in away and p.first_name not in there)))]
+                   and p.kind != "pet" and not (remote and (p.status == "elsewhere" or p.named
+                                                            and p.first_name in away and p.first_name not in there))]
         if present or implied:
             child_present = "yes"
         elif not any(not p.in_quote for p in absent) and not adult_children \
