@@ -104,6 +104,7 @@ def clean(text: str) -> Cleaned:
     last = 0
     dictated = _DICTATED.search(text) is not None
     for m in (_ARTEFACT_DICTATED if dictated else _ARTEFACT).finditer(text):
+        kept = None  # the replacement's characters map to the whole match, unless kept from inside it
         if m.lastgroup == "spoken":
             out = _SPOKEN[m.group("spoken").strip().lower()]
             out += " " if out in ".,?:" else ""
@@ -112,14 +113,7 @@ def clean(text: str) -> Cleaned:
         elif m.lastgroup == "number":  # "Tyler eleven", "thirty six" -> "Tyler 11", "36"
             out = str(number_in_words(m.group("number").lower()))
         elif m.lastgroup == "filled":  # the answer, without its brackets, keeps its own offsets
-            pieces.append(text[last:m.start()])
-            origin.extend(range(last, m.start()))
-            ends.extend(range(last + 1, m.start() + 1))
-            pieces.append(m.group("filled_text"))
-            origin.extend(range(m.start() + 1, m.end() - 1))
-            ends.extend(range(m.start() + 2, m.end()))
-            last = m.end()
-            continue
+            out, kept = m.group("filled_text"), m.start("filled_text")
         elif m.lastgroup in ("numbered", "bare"):  # "<PERSON_3>" -> "Anonc", "[NAME]" -> "Anon"
             number = re.search(r"\d+", m.group(0))
             out = _REDACTION["stand_in"] + (_letters(int(number.group(0))) if number else "")
@@ -135,8 +129,12 @@ def clean(text: str) -> Cleaned:
         origin.extend(range(last, m.start()))
         ends.extend(range(last + 1, m.start() + 1))
         pieces.append(out)
-        origin.extend([m.start()] * len(out))
-        ends.extend([m.end()] * len(out))
+        if kept is None:
+            origin.extend([m.start()] * len(out))
+            ends.extend([m.end()] * len(out))
+        else:
+            origin.extend(range(kept, kept + len(out)))
+            ends.extend(range(kept + 1, kept + len(out) + 1))
         last = m.end()
     pieces.append(text[last:])
     # what follows keeps the length (a wrap's line break becomes a space, a name gets its capital)

@@ -1468,9 +1468,10 @@ class NarrativeFindings(People):
             label = heading_label(text[hs:he])
             answer = self.ticked_value(value).strip(" _-.")
             ticked = answer != value.strip(" _-.")
-            named = re.match(r"(?i)(reason|why)\s*:\s*", answer)
-            if named:  # "If NO - reason: 5 months old": a heading in two parts
-                label, answer = f"{label} - {named.group(1).lower()}", answer[named.end():]
+            second = re.match(r"(\w+)\s*:\s*", answer)
+            if second and f"{label} - {second.group(1).lower()}" in self.reason_headings:
+                # "If NO - reason: 5 months old": a reason heading in two parts
+                label, answer = f"{label} - {second.group(1).lower()}", answer[second.end():]
             # "VOC: too young", "Voice of the child: N/A - 3 month old baby": the box gives the reason
             age_reason = (label in self.voice_headings or label in self.reason_headings) and len(answer.split()) <= 6 \
                 and self.voice_box_reasons.match(answer) is not None \
