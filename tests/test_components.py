@@ -35,6 +35,20 @@ def test_headings_found(nlp):
     assert [h[2] for h in doc._.headings] == ["Yes - 2", "argument"]
 
 
+@pytest.mark.parametrize("text,expected", [
+    # a form flattened to one line without colons: the Y/N prompt makes its capitalised segments boxes
+    ("DA RECORD | CHILDREN PRESENT AT INCIDENT N/K | CHILD SEEN Y/N Y | CHILD SPOKEN TO Y/N N - asleep | "
+     "DEMEANOUR Tia upset | REFERRALS VPRF",
+     [("DA RECORD", ""), ("CHILDREN PRESENT AT INCIDENT", "N/K"), ("CHILD SEEN Y/N", "Y"),
+      ("CHILD SPOKEN TO Y/N", "N - asleep"), ("DEMEANOUR", "Tia upset"), ("REFERRALS", "VPRF")]),
+    # a CAD line in the same shape but with no prompt is prose, not a form
+    ("IP Kerry 27 / SUSP Nathan 28 / CHILDREN ASLEEP UPSTAIRS / verbal only", []),
+])
+def test_prompt_form_boxes(nlp, text, expected):
+    doc = nlp(text)
+    assert [(text[s:e], value) for s, e, value in doc._.headings] == expected
+
+
 # -- mentions and ages ---------------------------------------------------------
 @pytest.mark.parametrize("text,expected", [("(7)", 7), ("10 months old", 0.83), ("aged 24", 24), ("adult", 18), ("7yo", 7),
                                            ("seventeen year old", 17), ("aged six", 6), ("ten months old", 0.83),
