@@ -193,6 +193,7 @@ class NarrativeFindings(People):
         self.present_words = list(sections["present_words"])
         self.negative_phrases = list(sections["negative_phrases"])
         self.not_presence_headings = set(sections["not_presence_headings"])  # "Child seen Y/N: N"
+        self.seen_headings = set(sections["seen_headings"])  # "Child seen Y/N: Y"
         self.observation_headings = set(sections.get("observation_headings", ()))
         self.history_headings = set(sections["history_headings"])
         self.residence_headings = set(sections["residence_headings"])
@@ -313,6 +314,7 @@ class NarrativeFindings(People):
             # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist, unless
             # the value places them ("Kids in household: 3 (12, 9, 6) - all in the house at the time")
             return "present" if self._value_places(doc, heading) or any(w in label for w in self.present_words) \
+                or set(re.findall(r"\w+", label)) & self.seen_headings \
                 else "unplaced"
         if any(c.isalpha() for c in first) and any(w in label for w in self.present_words) \
                 and first not in self.not_an_answer and value.lower().strip(" .") not in self.unknown_values \
