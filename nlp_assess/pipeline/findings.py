@@ -284,12 +284,22 @@ class NarrativeFindings(People):
             return value
         return " ".join(m.group(1).strip() for m in self.ticked_option.finditer(value))
 
-    def _value_labels(self, doc: Doc, heading: Tuple[int, int, str], key: str) -> Set[str]:
-        """The labels of the `key` span group's spans that start in a heading's value (the value
-        is a sentence of its own, out of the context rules' reach of the heading's words)."""
+    def _value_labels(self, doc: Doc, heading: Tuple[int, int, str], key: str, by: str = "label_") -> Set[str]:
+        """The labels (or, with by="id_", the pattern ids) of the `key` span group's spans that start
+        in a heading's value (the value is a sentence of its own, out of the context rules' reach of
+        the heading's words)."""
         hs, he, value = heading
         vs = self._text(doc).find(value, he)
-        return {m.label_ for m in doc.spans.get(key, ()) if vs <= m.start_char < vs + len(value)}
+        return {getattr(m, by) for m in doc.spans.get(key, ()) if vs <= m.start_char < vs + len(value)}
+
+    @staticmethod
+    def _only_adult_children(doc: Doc) -> bool:
+        """The record's sons and daughters are all adults ("daughter Chloe (20)") and no child is
+        named outside a form label: a "Child seen: Y" box then saw an adult."""
+        labels = [(hs, he) for hs, he, _ in doc._.headings or []]
+        mentions = doc.spans.get(MENTIONS_KEY, ())
+        return any(m.id_ == "adult_child" for m in mentions) and not any(
+            m.label_ == "CHILD" and not any(hs <= m.start_char < he for hs, he in labels) for m in mentions)
 
     def _heading_presence(self, doc: Doc, p: Person, heading: Optional[Tuple[int, int, str]]) -> Optional[str]:
         """Presence said by the heading a child mention sits in ("CHILDREN PRESENT: No")."""
@@ -310,11 +320,16 @@ class NarrativeFindings(People):
             # "Minors at address: 1 - unborn (IP 30/40)": asked who was there, a pregnancy is the
             # answer (a block label, "CHILD 1: unborn", asks nothing)
             return "absent"
+        if first in self.affirmative and any(w in label for w in self.present_words) \
+                and "adult_child" in self._value_labels(doc, heading, MENTIONS_KEY, by="id_") \
+                and "CHILD" not in self._value_labels(doc, heading, MENTIONS_KEY):
+            # "CHILDREN PRESENT AT INCIDENT: Y - daughter Chloe (20)": the one the box counts is an adult
+            return "absent"
         if first in self.affirmative:
             # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist, unless
             # the value places them ("Kids in household: 3 (12, 9, 6) - all in the house at the time")
             return "present" if self._value_places(doc, heading) or any(w in label for w in self.present_words) \
-                or set(re.findall(r"\w+", label)) & self.seen_headings \
+                or set(re.findall(r"\w+", label)) & self.seen_headings and not self._only_adult_children(doc) \
                 else "unplaced"
         if any(c.isalpha() for c in first) and any(w in label for w in self.present_words) \
                 and first not in self.not_an_answer and value.lower().strip(" .") not in self.unknown_values \
