@@ -27,7 +27,7 @@ LABEL_VALUES = {
 }
 STRING_FIELDS = ["record_id", "narrative", "supervisor_review", "incident_type", "officer_id", "team",
                  "reviewer_id", "children_present_field", "date"]
-NA_FIELD = {"n/a", "na", "n", "no"}  # corpora/LABELLING.md decision 12
+NA_FIELD = {"n/a", "na", "n", "no", "n.a", "not applicable", "none", "nil"}  # corpora/LABELLING.md decisions 12 and 65
 REVIEW_KINDS = {"specific", "copied", "stock", "none"}
 
 

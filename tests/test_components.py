@@ -269,3 +269,15 @@ def test_spelled_out_patterns_match_what_the_matcher_matches(nlp):
         matcher.add("p", [pattern])
         phrases.add("p", [Doc(nlp.vocab, words=w) for w in spelled_out(pattern)])
         assert sorted((s, e) for _, s, e in matcher(doc)) == sorted((s, e) for _, s, e in phrases(doc)), pattern
+
+
+# -- the structured field (LABELLING.md decisions 12, 20 and 65) ----------------------------------
+@pytest.mark.parametrize("field,expected", [
+    ("N/A", True), ("n/a", True), ("No", True), ("N", True), ("Not applicable", True), ("N.A.", True),
+    ("None", True), ("Nil", True),                       # spelled-out answers count (decision 65)
+    ("", False), ("Unknown", False), ("0", False), ("U", False), ("Y", False), ("Yes - see below", False),
+])
+def test_na_field_spellings(field, expected):
+    from nlp_assess.findings import na_despite_presence
+    assert na_despite_presence(field, "yes") is expected
+    assert na_despite_presence(field, "no") is False
