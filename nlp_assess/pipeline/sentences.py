@@ -44,6 +44,7 @@ class LogSentencizer:
         self.form_label = re.compile(prompt_form["label_regex"])
         self.form_prompt = prompt_form["prompt"]
         self.form_answer_word = re.compile(prompt_form["answer_word_regex"])
+        self.form_not_label = set(prompt_form["not_label_words"])
         splice = rules.get("comma_splice", {})
         self.splice_min = int(splice.get("min_tokens", 0)) or None
         self.splice_openers = set(splice.get("openers", ()))
@@ -76,36 +77,33 @@ class LogSentencizer:
         return found
 
     def _prompt_form_boxes(self, text: str):
-        """Boxes of a form flattened to one line without colons, "CHILDREN PRESENT AT INCIDENT |
-        CHILD SEEN Y/N N | NARRATIVE Verbal argument ...": each segment opening with capitalised
-        words is a box with that label, when one label on the line ends in the "Y/N" prompt."""
-        boxes, line_start = [], 0
+        """Boxes of a form flattened to text without colons ("CHILDREN PRESENT Y/N N", "CHILDREN
+        PRESENT AT INCIDENT | CHILD SEEN Y/N | NARRATIVE Verbal argument ..."): when two labels end in
+        the "Y/N" prompt, each line or separated segment opening with capitalised words is a box with
+        that label, its value running to the end of the segment."""
+        boxes, prompts, line_start = [], 0, 0
         for line in text.split("\n"):
-            if self.form_prompt in line:
-                cuts = [(m.start(), m.end()) for m in self.form_separator.finditer(line)]
-                starts = [0] + [e for _, e in cuts]
-                ends = [s for s, _ in cuts] + [len(line)]
-                line_boxes, prompted = [], False
-                for seg_start, seg_end in zip(starts, ends):
-                    m = self.form_label.match(line, seg_start, seg_end)
-                    if m is None or sum(c.isalpha() for c in m.group()) < 2:
-                        continue
-                    label_end = m.end()
-                    words = m.group().split()
-                    # the box's answer in capitals ("CHILDREN PRESENT NO", "REFERRALS VPRF") is no label word
-                    kept = next((k for k in range(1, len(words)) if words[k] != self.form_prompt and (
-                        words[k].lower() in self.dash_answers or self.form_answer_word.fullmatch(words[k]))), len(words))
-                    if kept < len(words):
-                        label_end = seg_start + len(re.match(r"\S+(?:\s+\S+){%d}" % (kept - 1), m.group()).group())
-                    if self.form_prompt in m.group():  # "CHILD SEEN Y/N N": the answer follows the prompt
-                        label_end = seg_start + m.group().index(self.form_prompt) + len(self.form_prompt)
-                        prompted = True
-                    line_boxes.append([line_start + seg_start, line_start + label_end,
-                                       line[label_end:seg_end].strip()])
-                if prompted and len(cuts) >= 2:
-                    boxes.extend(line_boxes)
+            cuts = [(m.start(), m.end()) for m in self.form_separator.finditer(line)]
+            starts = [0] + [e for _, e in cuts]
+            ends = [s for s, _ in cuts] + [len(line)]
+            for seg_start, seg_end in zip(starts, ends):
+                seg_start += len(line[seg_start:seg_end]) - len(line[seg_start:seg_end].lstrip())
+                m = self.form_label.match(line, seg_start, seg_end)
+                if m is None or sum(c.isalpha() for c in m.group()) < 2:
+                    continue
+                words = m.group().split()
+                # the box's answer in capitals ("CHILDREN PRESENT NO", "REFERRALS VPRF") and a party
+                # ("NARRATIVE IP states ...") are no label words
+                kept = next((k for k in range(1, len(words)) if words[k] != self.form_prompt and (
+                    words[k].lower() in self.dash_answers or words[k].lower() in self.form_not_label
+                    or self.form_answer_word.fullmatch(words[k]))), len(words))
+                label_end = seg_start + len(" ".join(words[:kept])) if kept < len(words) else m.end()
+                if self.form_prompt in words[:kept]:  # "CHILD SEEN Y/N N": the answer follows the prompt
+                    label_end = seg_start + m.group().index(self.form_prompt) + len(self.form_prompt)
+                    prompts += 1
+                boxes.append([line_start + seg_start, line_start + label_end, line[label_end:seg_end].strip()])
             line_start += len(line) + 1
-        return boxes
+        return boxes if prompts >= 2 else []
 
     def __call__(self, doc: Doc) -> Doc:
         headings = self.find_headings(doc.text)
