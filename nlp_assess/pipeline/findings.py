@@ -194,6 +194,7 @@ class NarrativeFindings(People):
         self.negative_phrases = list(sections["negative_phrases"])
         self.not_presence_headings = set(sections["not_presence_headings"])  # "Child seen Y/N: N"
         self.seen_headings = set(sections["seen_headings"])  # "Child seen Y/N: Y"
+        self.prompt_suffixes = tuple(" " + w for w in sections["prompt_suffixes"])  # "PPN Y/N: Y"
         self.observation_headings = set(sections.get("observation_headings", ()))
         self.history_headings = set(sections["history_headings"])
         self.residence_headings = set(sections["residence_headings"])
@@ -1757,7 +1758,8 @@ class NarrativeFindings(People):
                 # (or a ticked Yes) is the referral recorded
                 # (a label that is the form's name alone asks whether it was done: "VPRF: Y")
                 words = re.findall(r"[\w/]+", self.ticked_value(heading[2]).lower())
-                bare = heading_label(r.text[heading[0]:heading[1]]).strip(" ?") == s.text.lower()
+                label = heading_label(r.text[heading[0]:heading[1]]).strip(" ?")
+                bare = s.text.lower() in (label, next((label[:-len(x)] for x in self.prompt_suffixes if label.endswith(x)), None))
                 done_words = self.completion_verbs  # (which hold "submitted", "done", "sent" ...)
                 # ("VPRF - submitted", "VPRF for Ethan - will submit end of shift": the value says it)
                 said_done = bool(words) and (words[0] in done_words or words[0] in ("will", "to") and len(words) > 1 and (
