@@ -45,6 +45,7 @@ class LogSentencizer:
         self.form_prompt = prompt_form["prompt"]
         self.form_answer_word = re.compile(prompt_form["answer_word_regex"])
         self.form_not_label = set(prompt_form["not_label_words"])
+        self.form_min_prompts = int(prompt_form["min_prompts"])
         splice = rules.get("comma_splice", {})
         self.splice_min = int(splice.get("min_tokens", 0)) or None
         self.splice_openers = set(splice.get("openers", ()))
@@ -78,8 +79,8 @@ class LogSentencizer:
 
     def _prompt_form_boxes(self, text: str):
         """Boxes of a form flattened to text without colons ("CHILDREN PRESENT Y/N N", "CHILDREN
-        PRESENT AT INCIDENT | CHILD SEEN Y/N | NARRATIVE Verbal argument ..."): when two labels end in
-        the "Y/N" prompt, each line or separated segment opening with capitalised words is a box with
+        PRESENT AT INCIDENT | CHILD SEEN Y/N | NARRATIVE Verbal argument ..."): when a label ends in
+        the "Y/N" prompt (min_prompts in the rules), each line or separated segment opening with capitalised words is a box with
         that label, its value running to the end of the segment."""
         boxes, prompts, line_start = [], 0, 0
         for line in text.split("\n"):
@@ -103,7 +104,7 @@ class LogSentencizer:
                     prompts += 1
                 boxes.append([line_start + seg_start, line_start + label_end, line[label_end:seg_end].strip()])
             line_start += len(line) + 1
-        return boxes if prompts >= 2 else []
+        return boxes if prompts >= self.form_min_prompts else []
 
     def __call__(self, doc: Doc) -> Doc:
         headings = self.find_headings(doc.text)
