@@ -1648,7 +1648,7 @@ class NarrativeFindings(People):
 
     def _pet_babies(self, r: "_Reading") -> Set[str]:
         """The baby words ("baby") the record ties to an animal: '"the baby" is the couple's
-        cockapoo puppy', 'a Staffy called Bella, who she called "my baby"'."""
+        cockapoo puppy', 'a Staffy called Bella, who she called "my baby"', 'she calls the dog her baby'."""
         doc, found = r.doc, set()
         for p in r.persons:
             word = p.text.lower()
@@ -1659,7 +1659,8 @@ class NarrativeFindings(People):
             for t in near:
                 if t.lower_ not in self.animal_words:
                     continue
-                lo, hi = (p.end, t.i) if t.i > p.start else (t.i + 1, p.start)
+                # ("IP calls the dog her baby": the link stands before the animal it names)
+                lo, hi = (p.end, t.i) if t.i > p.start else (max(sent.start, t.i - 2), p.start)
                 if any(u.lower_ in self.pet_baby_links for u in doc[lo:hi]):
                     found.add(word)
                     break
