@@ -80,8 +80,8 @@ class LogSentencizer:
     def _prompt_form_boxes(self, text: str):
         """Boxes of a form flattened to text without colons ("CHILDREN PRESENT Y/N N", "CHILDREN
         PRESENT AT INCIDENT | CHILD SEEN Y/N | NARRATIVE Verbal argument ..."): when a label ends in
-        the "Y/N" prompt (min_prompts in the rules), each line or separated segment opening with capitalised words is a box with
-        that label, its value running to the end of the segment."""
+        the "Y/N" prompt (min_prompts in the rules), each line or separated segment opening with
+        capitalised words is a box with that label, its value running to the end of the segment."""
         boxes, prompts, line_start = [], 0, 0
         for line in text.split("\n"):
             cuts = [(m.start(), m.end()) for m in self.form_separator.finditer(line)]
@@ -92,16 +92,16 @@ class LogSentencizer:
                 m = self.form_label.match(line, seg_start, seg_end)
                 if m is None or sum(c.isalpha() for c in m.group()) < 2:
                     continue
-                words = m.group().split()
+                words = list(re.finditer(r"\S+", line[seg_start:m.end()]))
                 # the box's answer in capitals ("CHILDREN PRESENT NO", "REFERRALS VPRF") and a party
-                # ("NARRATIVE IP states ...") are no label words
-                kept = next((k for k in range(1, len(words)) if words[k] != self.form_prompt and (
-                    words[k].lower() in self.dash_answers or words[k].lower() in self.form_not_label
-                    or self.form_answer_word.fullmatch(words[k]))), len(words))
-                label_end = seg_start + len(" ".join(words[:kept])) if kept < len(words) else m.end()
-                if self.form_prompt in words[:kept]:  # "CHILD SEEN Y/N N": the answer follows the prompt
-                    label_end = seg_start + m.group().index(self.form_prompt) + len(self.form_prompt)
+                # ("NARRATIVE IP states ...") are no label words; the prompt ends the label ("CHILD SEEN Y/N N")
+                kept = next((k for k, w in enumerate(words) if w.group() == self.form_prompt or k and (
+                    w.group().lower() in self.dash_answers or w.group().lower() in self.form_not_label
+                    or self.form_answer_word.fullmatch(w.group()))), len(words))
+                if kept < len(words) and words[kept].group() == self.form_prompt:
+                    kept += 1
                     prompts += 1
+                label_end = seg_start + words[kept - 1].end()
                 boxes.append([line_start + seg_start, line_start + label_end, line[label_end:seg_end].strip()])
             line_start += len(line) + 1
         return boxes if prompts >= self.form_min_prompts else []
