@@ -40,7 +40,9 @@ class LogSentencizer:
         self.answer_markers = set(rules.get("answer_markers", []))
         self.question_heading = re.compile(rules["question_heading_regex"])
         prompt_form = rules["prompt_form"]
-        self.form_separator = re.compile(prompt_form["separator_regex"])
+        # a form's segments are cut where a sentence separator stands between spaces ("IP Kerry 27 / SUSP ...")
+        self.form_separator = re.compile(r"[ \t]+(?:%s)[ \t]+" % "|".join(
+            re.escape(sep) for sep in sorted(self.separators, key=len, reverse=True)))
         self.form_label = re.compile(prompt_form["label_regex"])
         self.form_prompt = prompt_form["prompt"]
         self.form_answer_word = re.compile(prompt_form["answer_word_regex"])
@@ -82,6 +84,8 @@ class LogSentencizer:
         PRESENT AT INCIDENT | CHILD SEEN Y/N | NARRATIVE Verbal argument ..."): when a label ends in
         the "Y/N" prompt (min_prompts in the rules), each line or separated segment opening with
         capitalised words is a box with that label, its value running to the end of the segment."""
+        if self.form_min_prompts and self.form_prompt not in text:
+            return []  # most records: no prompt, no form to read
         boxes, prompts, line_start = [], 0, 0
         for line in text.split("\n"):
             cuts = [(m.start(), m.end()) for m in self.form_separator.finditer(line)]
