@@ -353,7 +353,7 @@ class NarrativeFindings(People):
         """A heading's value places a child at the scene by its scene words, and nothing in it says
         elsewhere or not ("in Moses basket in the lounge", "3 (12, 9, 6) - all in the house")."""
         cats = self._value_labels(doc, heading, MODIFIERS_KEY)
-        return bool(cats & {"IN_ROOM", "PLACED", "STAYING_HERE"}) and not cats & {
+        return bool(cats & {"IN_ROOM", "PLACED", "STATED_PRESENT", "STAYING_HERE"}) and not cats & {
             "NEGATED", "ELSEWHERE", "WITH_RELATIVE", "OTHER_HOUSEHOLD", "HISTORICAL", "HYPOTHETICAL"}
 
     def _in_open_question(self, doc: Doc, p: Person) -> bool:
