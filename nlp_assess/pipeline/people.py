@@ -173,8 +173,10 @@ class People:
             p.clause_subject = prev is None or prev.text in (",", ";", "-") or prev.lower_ in ("and", "but", "then", "so") \
                 or bool(doc[p.start].is_sent_start)
             p.subordinate = prev is not None and prev.lower_ in SUBORDINATORS
-        # a child named right after a party role ("IP: Jasmine OKORO 17", "the complainer, Child X (14)")
-        role_ends = {p.end for p in persons if p.kind == "adult" and p.text.lower() in self.party_roles}
+        # a child named right after a party role ("IP: Jasmine OKORO 17", "the complainer, Child X (14)"),
+        # not after a role that is a preposition's object ("two children with SP, Oliwia (7) and ...")
+        role_ends = {p.end for p in persons if p.kind == "adult" and p.text.lower() in self.party_roles
+                     and not p.prep_object}
         for p in persons:
             p.party = p.kind == "child" and (role_gap_start(doc, p.start) in role_ends and not p.possessor
                                              or p.text.lower() in self.party_roles)  # "V1 is 17"
