@@ -312,16 +312,18 @@ class NarrativeFindings(People):
         words = re.findall(r"[\w/]+", value.lower())
         first = words[0] if words else ""
         label = self._text(doc)[hs:he].lower()
+        label_words = set(re.findall(r"\w+", label))
+        asks_presence = any(w in label for w in self.present_words)  # "CHILDREN PRESENT", "Kids at scene"
         if first in self.negative or value.lower().strip(" .") in self.negative \
                 or any(ph in value.lower() for ph in self.negative_phrases):
             # ("Child seen Y/N: N" says the child was not seen, not that no child was there)
-            return "heading" if set(re.findall(r"\w+", label)) & self.not_presence_headings else "absent"
-        if any(w in label for w in self.present_words) and "UNBORN" in self._value_labels(doc, heading, MODIFIERS_KEY) \
+            return "heading" if label_words & self.not_presence_headings else "absent"
+        if asks_presence and "UNBORN" in self._value_labels(doc, heading, MODIFIERS_KEY) \
                 and "CHILD" not in self._value_labels(doc, heading, MENTIONS_KEY):
             # "Minors at address: 1 - unborn (IP 30/40)": asked who was there, a pregnancy is the
             # answer (a block label, "CHILD 1: unborn", asks nothing)
             return "absent"
-        if first in self.affirmative and any(w in label for w in self.present_words) \
+        if first in self.affirmative and asks_presence \
                 and "adult_child" in self._value_labels(doc, heading, MENTIONS_KEY, by="id_") \
                 and "CHILD" not in self._value_labels(doc, heading, MENTIONS_KEY):
             # "CHILDREN PRESENT AT INCIDENT: Y - daughter Chloe (20)": the one the box counts is an adult
@@ -329,10 +331,10 @@ class NarrativeFindings(People):
         if first in self.affirmative:
             # "CHILDREN PRESENT: Yes" places them; "Children? Yes - two" only says they exist, unless
             # the value places them ("Kids in household: 3 (12, 9, 6) - all in the house at the time")
-            return "present" if self._value_places(doc, heading) or any(w in label for w in self.present_words) \
-                or set(re.findall(r"\w+", label)) & self.seen_headings and not self._only_adult_children(doc) \
+            return "present" if self._value_places(doc, heading) or asks_presence \
+                or label_words & self.seen_headings and not self._only_adult_children(doc) \
                 else "unplaced"
-        if any(c.isalpha() for c in first) and any(w in label for w in self.present_words) \
+        if any(c.isalpha() for c in first) and asks_presence \
                 and first not in self.not_an_answer and value.lower().strip(" .") not in self.unknown_values \
                 and not any(box in value for box in self.unticked + self.ticked) \
                 and not self.unknown_answer.match(value, re.match(r"\W*[\w/]+", value).end()):
