@@ -11,6 +11,7 @@ from __future__ import annotations
 import spacy
 from spacy.symbols import ORTH
 from spacy.language import Language
+from spacy.util import compile_suffix_regex
 
 from . import ages, context, findings, mentions, sentences, spelling  # noqa: F401  (registers the factories)
 from ..resources import load_json
@@ -37,6 +38,8 @@ def adapt_tokenizer(nlp: Language) -> None:
         for form in {word, word.upper(), word.title()}:
             rules[form] = [{ORTH: form}]
     nlp.tokenizer.rules = rules
+    if norms["suffixes"]:  # "AT NAN'S." -> "NAN", "'S", "."
+        nlp.tokenizer.suffix_search = compile_suffix_regex(list(nlp.Defaults.suffixes) + norms["suffixes"]).search
     # hurried-log shorthand reads as the word it stands for in phrase rules ("kids @ their dads")
     for short, word in norms["norms"].items():
         for form in {short, short.upper(), short.title()}:  # "DIDNT" in ALL-CAPS logs too
