@@ -37,10 +37,11 @@ def main() -> None:
     y_dev = [r["labels"]["grade"] for r in dev]
     y_test = [r["labels"]["grade"] for r in test]
     X_dev, _ = assess_for_training(dev)
-    X_test, rows_test = assess_for_training(test, second_opinion=True)  # as `score` runs
     best, cv_scores = choose_classifier(X_dev, y_dev, seed=SEED)
     print(f"cross-validated kappa on dev: {json.dumps({k: round(v, 3) for k, v in cv_scores.items()})}")
     print(f"chosen: {best}")
+    # test is read once, after every choice is made; with the second opinion, as `score` runs
+    X_test, rows_test = assess_for_training(test, second_opinion=True)
     pipeline = make_pipeline(candidate_classifiers(SEED)[best], SEED).fit(X_dev, y_dev)
     proba, scores, _ = predict(pipeline, X_test)
     metrics = {"test": evaluate_bands(y_test, proba, scores),
