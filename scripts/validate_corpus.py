@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from nlp_assess.findings import grade_from_labels  # noqa: E402
+from nlp_assess.findings import grade_from_labels, na_despite_presence  # noqa: E402
 
 LABEL_VALUES = {
     "child_present": {"yes", "no", "not_recorded"},
@@ -27,7 +27,6 @@ LABEL_VALUES = {
 }
 STRING_FIELDS = ["record_id", "narrative", "supervisor_review", "incident_type", "officer_id", "team",
                  "reviewer_id", "children_present_field", "date"]
-NA_FIELD = {"n/a", "na", "n", "no", "n.a", "not applicable", "none", "nil"}  # corpora/LABELLING.md decisions 12 and 65
 REVIEW_KINDS = {"specific", "copied", "stock", "none"}
 
 
@@ -50,9 +49,10 @@ def check_record(rec: dict) -> list:
     yes = labels["child_present"] == "yes"
     if not yes and (labels["demeanour_recorded"] or labels["voice"] != "missing" or labels["referral_recorded"]):
         problems.append(f"{rid}: demeanour/voice/referral set although child_present is {labels['child_present']}")
-    field = rec["children_present_field"].strip().lower()
-    if labels["na_despite_presence"] != (yes and field in NA_FIELD):
-        problems.append(f"{rid}: na_despite_presence inconsistent with field {field!r} and presence")
+    # corpora/LABELLING.md decisions 12 and 65: the field values are the package's field_values.json
+    if labels["na_despite_presence"] != na_despite_presence(rec["children_present_field"], labels["child_present"]):
+        problems.append(f"{rid}: na_despite_presence inconsistent with field "
+                        f"{rec['children_present_field'].strip().lower()!r} and presence")
     kind = meta.get("review_kind")
     if kind not in REVIEW_KINDS:
         problems.append(f"{rid}: meta.review_kind {kind!r} not in {sorted(REVIEW_KINDS)}")
