@@ -194,6 +194,9 @@ class NarrativeFindings(People):
         self.negative_phrases = list(sections["negative_phrases"])
         self.not_presence_headings = set(sections["not_presence_headings"])  # "Child seen Y/N: N"
         self.seen_headings = set(sections["seen_headings"])  # "Child seen Y/N: Y"
+        # the context categories that place a child at the scene ("in the lounge", "present"), by their effect
+        self.scene_categories = frozenset(c for c, e in load_json("context_rules.json")["category_effects"].items()
+                                          if (e["axis"], e["value"]) == ("placement", "scene"))
         self.prompt_suffixes = tuple(" " + w for w in sections["prompt_suffixes"])  # "PPN Y/N: Y"
         self.observation_headings = set(sections.get("observation_headings", ()))
         self.history_headings = set(sections["history_headings"])
@@ -355,7 +358,7 @@ class NarrativeFindings(People):
         """A heading's value places a child at the scene by its scene words, and nothing in it says
         elsewhere or not ("in Moses basket in the lounge", "3 (12, 9, 6) - all in the house")."""
         cats = self._value_labels(doc, heading, MODIFIERS_KEY)
-        return bool(cats & {"IN_ROOM", "PLACED", "STATED_PRESENT", "STAYING_HERE"}) and not cats & {
+        return bool(cats & self.scene_categories) and not cats & {
             "NEGATED", "ELSEWHERE", "WITH_RELATIVE", "OTHER_HOUSEHOLD", "HISTORICAL", "HYPOTHETICAL"}
 
     def _in_open_question(self, doc: Doc, p: Person) -> bool:
